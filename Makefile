@@ -1,0 +1,83 @@
+# kerasgan — the classic Keras GAN tutorials, runnable again.
+# Make is the user interface: `make help` lists every target and variable.
+# Each `## text` after a target or variable is its line in `make help`.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-builtin-rules
+
+# ---------------------------------------------------------------- variables
+DATA_DIR ?= data## datasets: downloads/, reshaped/, labeled/, predicted/, models/, reports/
+OUT_DIR ?= generated## results of runs: <pipeline>/<RUN>/
+SEED ?= 0## the one seed behind every random source (also PYTHONHASHSEED)
+PYTHON ?=## Python 3.7 interpreter for .venv (default: python3.7 on PATH, else newest pyenv 3.7.*)
+VENV ?= .venv## the legacy environment (Python 3.7, TF 1.14, Keras 2.1.2)
+FLAVOUR ?= cpu## which lock the legacy environment installs: cpu or gpu
+IMAGE ?= kerasgan## Docker image name prefix (RUNNER=docker)
+RUNNER ?= $(shell docker image inspect $(IMAGE):cpu >/dev/null 2>&1 && echo docker || echo local)## local or docker (default: docker when an engine answers and the image exists)
+PYTEST_ARGS ?=## extra arguments for pytest, e.g. -k shim
+
+export PYTHONHASHSEED := $(SEED)
+export KERASGAN_DATA_DIR := $(abspath $(DATA_DIR))
+export KERASGAN_OUT_DIR := $(abspath $(OUT_DIR))
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+REQ := docker/requirements
+LOCK := $(REQ)/legacy-$(FLAVOUR).txt
+STAMP := $(VENV)/.installed-$(FLAVOUR)
+TOOLS := .venv-tools
+SITE = $(VENV)/lib/python3.7/site-packages
+
+# How a stage runs in the legacy environment. RUNNER=docker replaces this (docker section below).
+LEGACY_RUN = $(VENV)/bin/python -m kerasgan
+
+# ---------------------------------------------------------------- help
+.PHONY: help
+help: ## list targets and variables
+	@printf 'Usage: make <target> [VAR=value ...]\n\nTargets:\n'
+	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sort -u \
+	  | awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
+	@printf '\nVariables (current value):\n'
+	@grep -hE '^[A-Z_]+ \?=.*## ' $(MAKEFILE_LIST) \
+	  | sed -E 's/^([A-Z_]+) \?=.*## (.*)$$/\1\t\2/' \
+	  | while IFS=$$'\t' read -r name text; do printf '  %-14s %s\n' "$$name" "$$text"; done
+
+# ---------------------------------------------------------------- environment (issue: pinned legacy stack)
+.PHONY: setup
+setup: $(STAMP) ## create the environments and install the hashed locks (idempotent)
+
+$(STAMP): $(LOCK)
+	@py="$$(docker/find-python37 '$(PYTHON)')"; \
+	if [ ! -x $(VENV)/bin/python ] || ! $(VENV)/bin/python -c 'import sys; assert sys.version_info[:2] == (3, 7)' 2>/dev/null; then \
+	  echo "setup: creating $(VENV) from $$py"; rm -rf $(VENV); "$$py" -m venv $(VENV); fi
+	$(VENV)/bin/python -m pip install --quiet --no-deps --require-hashes -r $(LOCK)
+	@echo "$(abspath src)" > $(SITE)/kerasgan-src.pth
+	@touch $@
+	@echo "setup: $(VENV) matches $(LOCK)"
+
+.PHONY: env-check
+env-check: $(STAMP) ## print versions, GPU and CUDA/cuDNN; fail if anything drifts from the lock
+	$(LEGACY_RUN) env-check --lock $(LOCK)
+
+.PHONY: lock
+lock: $(TOOLS)/bin/uv ## regenerate the hashed locks from docker/requirements/*.in
+	$(TOOLS)/bin/uv pip compile --quiet --python-version 3.7 --python-platform x86_64-manylinux_2_17 \
+	  --generate-hashes --index-url https://pypi.org/simple $(REQ)/legacy-cpu.in -o $(REQ)/legacy-cpu.txt
+	$(TOOLS)/bin/uv pip compile --quiet --python-version 3.7 --python-platform x86_64-manylinux_2_17 \
+	  --generate-hashes --index-url https://pypi.org/simple -c $(REQ)/legacy-cpu.txt \
+	  $(REQ)/legacy-gpu.in -o $(REQ)/legacy-gpu.txt
+
+$(TOOLS)/bin/uv: $(REQ)/tools.txt
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --require-hashes -r $(REQ)/tools.txt
+	@touch $@
+
+# ---------------------------------------------------------------- tests
+.PHONY: test
+test: $(STAMP) ## run the test suite (creates the environments first if missing)
+	$(VENV)/bin/python -m pytest tests $(PYTEST_ARGS)
+
+.PHONY: clean
+clean: ## remove the environments (data/ and generated/ are never touched)
+	rm -rf $(VENV) $(TOOLS)

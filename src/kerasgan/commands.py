@@ -1,0 +1,10 @@
+"""The CLI's commands, by name: `python -m kerasgan <command> --help`.
+
+Each entry names the module that implements it; a module provides `configure(parser)` and
+`main(args) -> int`. Modules are imported only when their command runs, so the ingestion
+environment (no TensorFlow) never imports the legacy ones.
+"""
+COMMANDS = {
+    # name: (module, one-line description)
+    "env-check": ("kerasgan.envcheck", "print the stack's versions and fail on drift from the lock"),
+}

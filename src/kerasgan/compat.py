@@ -1,0 +1,192 @@
+"""Compatibility layer: keras-adversarial 0.0.3 (PyPI, Jan 2017) on Keras 2.1.2 / TensorFlow 1.14.
+
+keras-adversarial was written against Keras 1.2 / 2.0.0. Keras 2.1.2 is the version the seeds pin
+(2.1.3 removed `internal_input_shapes`, which keras-adversarial reads). Each patch below says what
+breaks without it. `apply()` is idempotent and is called by kerasgan.compat_hook the moment
+keras_adversarial is imported; nothing here copies another project's patch.
+
+Every other Keras-version difference of the project lives here too (single place).
+"""
+import itertools
+
+_APPLIED = False
+
+
+def apply():
+    global _APPLIED
+    if _APPLIED:
+        return
+    import keras_adversarial.adversarial_model as am
+    import keras_adversarial.adversarial_optimizers as ao
+    import keras_adversarial.adversarial_utils as au
+    import keras_adversarial.image_grid_callback as igc
+
+    _patch_feed_attributes(am.AdversarialModel)
+    _patch_train_function(am.AdversarialModel)
+    _patch_merge_updates(am, au)
+    _patch_optimizer_calls(ao)
+    _patch_image_grid_callback(igc.ImageGridCallback)
+    _APPLIED = True
+
+
+def _patch_feed_attributes(cls):
+    """Without it: `fit` raises AttributeError: 'AdversarialModel' object has no attribute
+    '_feed_output_shapes'. Keras 2.1 (since 2.0.7) standardises data and builds its functions from
+    the `_feed_*` lists that `Model.compile` fills in; AdversarialModel never calls Model.compile, so
+    we derive them from the player models, in the same order as its own outputs and targets."""
+    original = cls.adversarial_compile
+    if getattr(original, "_kerasgan", False):
+        return
+
+    def adversarial_compile(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        players = self.layers
+        first = players[0]
+
+        def collect(name):
+            return list(itertools.chain.from_iterable(getattr(m, name) for m in players))
+
+        # All players share the base model's inputs.
+        self._feed_inputs = list(first._feed_inputs)
+        self._feed_input_names = list(first._feed_input_names)
+        self._feed_input_shapes = list(first._feed_input_shapes)
+        # Outputs, targets and weights: one set per player, concatenated.
+        self._feed_outputs = collect("_feed_outputs")
+        self._feed_output_names = list(self.output_names)
+        self._feed_output_shapes = collect("_feed_output_shapes")
+        self._feed_loss_fns = collect("_feed_loss_fns")
+        self._feed_targets = collect("_feed_targets")
+        self._feed_sample_weights = collect("_feed_sample_weights")
+        self._feed_sample_weight_modes = collect("_feed_sample_weight_modes")
+
+    adversarial_compile._kerasgan = True
+    adversarial_compile.__doc__ = original.__doc__
+    cls.adversarial_compile = adversarial_compile
+
+
+def _patch_train_function(cls):
+    """Without it: the first batch raises AttributeError: 'Model' object has no attribute
+    'constraints'. Keras 2.1 moved weight constraints into the layers and optimizers (applied by
+    `Optimizer.get_updates`), so player models no longer expose `.constraints`; we pass empty lists
+    where keras-adversarial expects them. The test function had the same problem with
+    `state_updates` of the multi-model container: we use the players' merged updates instead."""
+    import keras.backend as K
+
+    if getattr(cls._make_train_function, "_kerasgan", False):
+        return
+
+    def _inputs(self):
+        inputs = self._feed_inputs + self._feed_targets + self._feed_sample_weights
+        if self.uses_learning_phase and not isinstance(K.learning_phase(), int):
+            inputs += [K.learning_phase()]
+        return inputs
+
+    def _outputs(self):
+        return [self.total_loss] + list(itertools.chain.from_iterable(
+            [m.total_loss] + m.metrics_tensors for m in self.layers))
+
+    def _make_train_function(self):
+        if not hasattr(self, "train_function"):
+            raise RuntimeError("You must call adversarial_compile before fit.")
+        if self.train_function is None:
+            self.train_function = self.adversarial_optimizer.make_train_function(
+                _inputs(self), _outputs(self),
+                [m.total_loss for m in self.layers],
+                self.player_params,
+                self.optimizers,
+                [[] for _ in self.layers],
+                self.updates,
+                self._function_kwargs)
+
+    def _make_test_function(self):
+        if not hasattr(self, "test_function"):
+            raise RuntimeError("You must call adversarial_compile before evaluate.")
+        if self.test_function is None:
+            self.test_function = K.function(_inputs(self), _outputs(self),
+                                            updates=[], **self._function_kwargs)
+
+    _make_train_function._kerasgan = True
+    cls._make_train_function = _make_train_function
+    cls._make_test_function = _make_test_function
+    # Keras 2.1's Model.constraints is gone; keep keras-adversarial's property from failing.
+    cls.constraints = property(lambda self: [])
+
+
+def _patch_merge_updates(am, au):
+    """Without it: every variable updated once per step (BatchNormalization's moving mean and
+    variance, Adam's counters) is assigned `value[0]` — the first row of the *last* update in the
+    list, a stale loop variable — instead of its own new value. Training then silently corrupts
+    those variables (or fails on a shape mismatch). We average repeated updates of one variable as
+    intended, and keep single updates as they are."""
+    from keras_adversarial.backend import unpack_assignment, variable_key
+    import keras.backend as K
+
+    def merge_updates(updates):
+        """Average repeated updates of the same variable (keras-adversarial's intent, fixed)."""
+        merged = {}
+        order = []
+        for update in updates:
+            variable, value = unpack_assignment(update)
+            key = variable_key(variable)
+            if key not in merged:
+                merged[key] = (variable, [])
+                order.append(key)
+            merged[key][1].append(value)
+        result = []
+        for key in order:  # keep the original order so the graph is built the same way every run
+            variable, values = merged[key]
+            new = values[0] if len(values) == 1 else sum(values) / len(values)
+            result.append(K.update(variable, new))
+        return result
+
+    au.merge_updates = merge_updates
+    am.merge_updates = merge_updates
+
+
+def _patch_optimizer_calls(ao):
+    """Without it: every player optimizer is called as `get_updates(params, constraints, loss)`,
+    the Keras 1 signature; Keras 2.1 only accepts it through a legacy shim that warns on each build.
+    We call `get_updates(loss=..., params=...)`. AdversarialOptimizerAlternating(reverse=True) also
+    set its function list to None (`funcs = funcs.reverse()`): fixed here too."""
+    import keras.backend as K
+
+    def simultaneous_call(self, losses, params, optimizers, constraints):
+        updates = []
+        for loss, param, optimizer in zip(losses, params, optimizers):
+            updates += optimizer.get_updates(loss=loss, params=param)
+        return updates
+
+    def alternating_make_train_function(self, inputs, outputs, losses, params, optimizers,
+                                        constraints, model_updates, function_kwargs):
+        funcs = [K.function(inputs, [], updates=optimizer.get_updates(loss=loss, params=param),
+                            **function_kwargs)
+                 for loss, param, optimizer in zip(losses, params, optimizers)]
+        output_func = K.function(inputs, outputs, updates=model_updates, **function_kwargs)
+        if self.reverse:
+            funcs = funcs[::-1]
+
+        def train(_inputs):
+            for func in funcs:
+                func(_inputs)
+            return output_func(_inputs)
+
+        return train
+
+    ao.AdversarialOptimizerSimultaneous.call = simultaneous_call
+    ao.AdversarialOptimizerAlternating.make_train_function = alternating_make_train_function
+
+
+def _patch_image_grid_callback(cls):
+    """Without it: ImageGridCallback skips Callback.__init__, so Keras 2.1's fit finds no
+    `validation_data` / `model` attributes on it when it sets up callbacks."""
+    original_init = cls.__init__
+    if getattr(original_init, "_kerasgan", False):
+        return
+    from keras.callbacks import Callback
+
+    def __init__(self, image_path, generator, cmap="gray"):
+        Callback.__init__(self)
+        original_init(self, image_path, generator, cmap=cmap)
+
+    __init__._kerasgan = True
+    cls.__init__ = __init__

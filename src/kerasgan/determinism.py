@@ -1,0 +1,73 @@
+"""One SEED for every random source, and a TensorFlow session that computes the same bytes twice.
+
+On CPU, TF 1.14 is reproducible when (a) Python's `random`, numpy and the graph-level TF seed are
+set before any op is built, and (b) the thread pools are fixed: Keras 2.1.2 creates its default
+session without inter-op settings, so we install our own. PYTHONHASHSEED must be set before the
+interpreter starts (the Makefile exports it; `python -m kerasgan` re-executes itself with it).
+
+TF1's stateful random ops (K.random_normal, dropout) restart their sequence in every new session:
+code that must survive a resume feeds its noise from a checkpointed numpy RNG instead
+(see `rng_from_state`).
+"""
+import os
+import random
+
+import numpy as np
+
+# One intra-op thread per default: the same bytes on every machine, whatever its core count.
+DEFAULT_THREADS = 1
+
+
+def seed_everything(seed, threads=None, deterministic_gpu=False):
+    """Seed random, numpy and TF, and install a Keras session with fixed thread pools.
+
+    Call before any Keras layer is built. Returns a numpy Generator-like RandomState seeded with
+    `seed` for code that wants its own stream. `threads` fixes TF's intra-op pool
+    (default DEFAULT_THREADS, or $KERASGAN_THREADS).
+    """
+    import tensorflow as tf
+    import keras.backend as K
+
+    if os.environ.get("PYTHONHASHSEED") is None:
+        # Can't take effect now; say so rather than silently be non-reproducible for set/dict order.
+        import warnings
+        warnings.warn("PYTHONHASHSEED is not set: run through `make` or `python -m kerasgan`.")
+    if deterministic_gpu:
+        enable_gpu_determinism()
+    threads = int(threads or os.environ.get("KERASGAN_THREADS") or DEFAULT_THREADS)
+    random.seed(seed)
+    np.random.seed(seed)
+    K.clear_session()
+    graph = tf.get_default_graph()
+    graph.seed = seed  # same as tf.set_random_seed(seed) on the graph Keras will use
+    config = tf.ConfigProto(intra_op_parallelism_threads=threads,
+                            inter_op_parallelism_threads=1,
+                            allow_soft_placement=True)
+    config.gpu_options.allow_growth = True
+    K.set_session(tf.Session(graph=graph, config=config))
+    return np.random.RandomState(seed)
+
+
+def enable_gpu_determinism():
+    """GPU: TF_CUDNN_DETERMINISTIC plus tensorflow-determinism's deterministic bias_add.
+
+    Must run before layers are built. Even so, UpSampling2D's and SeparableConv2D's gradients have
+    no deterministic GPU kernels in TF 1.14: GPU runs of these GANs are close, not bit-exact.
+    """
+    os.environ["TF_CUDNN_DETERMINISTIC"] = "1"
+    from tfdeterminism import patch
+    patch()
+
+
+def rng_state(rng):
+    """A JSON-able snapshot of a numpy RandomState (for checkpoints)."""
+    name, keys, pos, has_gauss, cached = rng.get_state()
+    return {"name": name, "keys": keys.tolist(), "pos": int(pos),
+            "has_gauss": int(has_gauss), "cached_gaussian": float(cached)}
+
+
+def rng_from_state(state):
+    rng = np.random.RandomState()
+    rng.set_state((state["name"], np.array(state["keys"], dtype=np.uint32), state["pos"],
+                   state["has_gauss"], state["cached_gaussian"]))
+    return rng
