@@ -4,13 +4,18 @@ import importlib
 import os
 import sys
 
-from .commands import COMMANDS
+from .commands import COMMANDS, INGEST_COMMANDS
 
 
 def _ensure_hash_seed(argv):
     """PYTHONHASHSEED only takes effect at interpreter start: re-exec once with it set to SEED."""
-    seed = os.environ.get("KERASGAN_SEED") or os.environ.get("SEED") or "0"
     if os.environ.get("PYTHONHASHSEED") is None:
+        seed = "0"
+        for i, arg in enumerate(argv):
+            if arg == "--seed" and i + 1 < len(argv):
+                seed = argv[i + 1]
+            elif arg.startswith("--seed="):
+                seed = arg.split("=", 1)[1]
         env = dict(os.environ, PYTHONHASHSEED=seed)
         os.execve(sys.executable, [sys.executable, "-m", "kerasgan"] + argv, env)
 
@@ -33,7 +38,12 @@ def main(argv=None):
         return 0
     _ensure_hash_seed(argv)
     module_name, text = COMMANDS[argv[0]]
-    module = importlib.import_module(module_name)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        where = ".venv-ingest" if argv[0] in INGEST_COMMANDS else ".venv"
+        sys.exit("kerasgan %s: this environment lacks %s (%s). Run it as `make %s`, which uses %s."
+                 % (argv[0], error.name or "a dependency", error, argv[0], where))
     parser = argparse.ArgumentParser(prog="python -m kerasgan " + argv[0], description=text)
     module.configure(parser)
     args = parser.parse_args(argv[1:])

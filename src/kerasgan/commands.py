@@ -8,3 +8,7 @@ COMMANDS = {
     # name: (module, one-line description)
     "env-check": ("kerasgan.envcheck", "print the stack's versions and fail on drift from the lock"),
 }
+
+# Commands that decode untrusted web content run in the ingestion environment (.venv-ingest, a
+# maintained Python and Pillow; see README "Security"), all others in the legacy one (.venv).
+INGEST_COMMANDS = ("download", "reshape")
