@@ -7,6 +7,8 @@ environment (no TensorFlow) never imports the legacy ones.
 COMMANDS = {
     # name: (module, one-line description)
     "env-check": ("kerasgan.envcheck", "print the stack's versions and fail on drift from the lock"),
+    "filter": ("kerasgan.filter", "train the find-TARGET CNN on labeled/, keep reshaped images it scores >= THRESHOLD"),
+    "label": ("kerasgan.label", "local web page to sort reshaped images into labeled/ classes by clicking"),
 }
 
 # Commands that decode untrusted web content run in the ingestion environment (.venv-ingest, a
