@@ -26,6 +26,7 @@ def apply():
     _patch_merge_updates(am, au)
     _patch_optimizer_calls(ao)
     _patch_image_grid_callback(igc.ImageGridCallback)
+    order_updates_after_reads()
     _APPLIED = True
 
 
@@ -190,3 +191,76 @@ def _patch_image_grid_callback(cls):
 
     __init__._kerasgan = True
     cls.__init__ = __init__
+
+
+def order_updates_after_reads():
+    """Make every training step read all weights before it writes any (Keras 2.1.2 + TF 1.x).
+
+    Without it: training is not reproducible on CPU, even with seeds and one thread: Keras's
+    TensorFlow `Function` only orders the updates it creates itself after the outputs, while the
+    optimizers' and keras-adversarial's updates are ready-made assign ops with no ordering. So an
+    assign can land before another op reads the same variable in that step — backprop through a
+    later layer, Adam's `iterations` read for its decay, or (keras-adversarial) the generator
+    player's forward pass through the discriminator the other player just updated. Results then
+    differ in the last digits from run to run. We add one barrier per Function: every update runs
+    after all outputs and all new values of the step are computed, i.e. all players update
+    simultaneously from the same weights, as AdversarialOptimizerSimultaneous intends.
+    Applied by `kerasgan.determinism.seed_everything` and whenever keras_adversarial is imported.
+    """
+    import keras.backend.tensorflow_backend as tfb
+
+    if getattr(tfb.Function.__init__, "_kerasgan", False):
+        return
+    original_init = tfb.Function.__init__
+
+    def __init__(self, inputs, outputs, updates=None, name=None, **session_kwargs):
+        original_init(self, inputs, outputs, _ordered(list(updates or []), list(outputs)),
+                      name=name, **session_kwargs)
+
+    __init__._kerasgan = True
+    tfb.Function.__init__ = __init__
+
+
+def _ordered(updates, outputs):
+    """Return `updates` as assign ops that each wait for one barrier over all reads of the step."""
+    import tensorflow as tf
+
+    if not updates:
+        return updates
+    ops, values = [], []
+    for update in updates:
+        if isinstance(update, (tuple, list)):
+            variable, new_value = update
+            new_value = tf.convert_to_tensor(new_value, dtype=variable.dtype.base_dtype)
+            ops.append((variable, new_value))
+            values.append(new_value)
+        else:
+            op = update if isinstance(update, tf.Operation) else update.op
+            ops.append(op)
+            values.extend(op.inputs[1:])  # inputs[0] is the variable itself
+    barrier_inputs = [t.op for t in values + [o for o in outputs if hasattr(o, "op")]]
+    if not barrier_inputs:
+        return updates
+    barrier = tf.group(*barrier_inputs, name="read_before_write")
+    upstream = _ancestors(barrier)
+    result = []
+    for item in ops:
+        if isinstance(item, tuple):
+            with tf.control_dependencies([barrier]):
+                result.append(tf.assign(item[0], item[1]))
+        else:
+            if item not in upstream:  # an update that feeds another one can't also wait for it
+                item._add_control_input(barrier)
+            result.append(item)
+    return result
+
+
+def _ancestors(op):
+    seen, stack = set(), [op]
+    while stack:
+        current = stack.pop()
+        for parent in list(current.control_inputs) + [t.op for t in current.inputs]:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return seen

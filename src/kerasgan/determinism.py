@@ -27,7 +27,10 @@ def seed_everything(seed, threads=None, deterministic_gpu=False):
     """
     import tensorflow as tf
     import keras.backend as K
+    from .compat import order_updates_after_reads
 
+    order_updates_after_reads()  # without it, one seed still gives slightly different weights
+    tf.logging.set_verbosity(tf.logging.ERROR)  # TF 1.14's deprecation notices drown progress
     if os.environ.get("PYTHONHASHSEED") is None:
         # Can't take effect now; say so rather than silently be non-reproducible for set/dict order.
         import warnings

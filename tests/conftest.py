@@ -1,0 +1,35 @@
+"""Shared test helpers: where the repository is and how to run the CLI in a subprocess."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args, env=None, cwd=None, timeout=600, check=True):
+    """Run `python -m kerasgan ARGS` with this interpreter; return the CompletedProcess."""
+    full_env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TF_CPP_MIN_LOG_LEVEL="2")
+    full_env.update(env or {})
+    result = subprocess.run([sys.executable, "-m", "kerasgan"] + [str(a) for a in args],
+                            env=full_env, cwd=str(cwd or ROOT), timeout=timeout,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            universal_newlines=True)
+    if check and result.returncode != 0:
+        raise AssertionError("kerasgan %s failed (%d):\n%s\n%s"
+                             % (" ".join(map(str, args)), result.returncode,
+                                result.stdout[-4000:], result.stderr[-4000:]))
+    return result
+
+
+@pytest.fixture
+def dirs(tmp_path, monkeypatch):
+    """A private DATA_DIR and OUT_DIR for one test, exported as the Makefile does."""
+    data, out = tmp_path / "data", tmp_path / "generated"
+    data.mkdir()
+    out.mkdir()
+    monkeypatch.setenv("KERASGAN_DATA_DIR", str(data))
+    monkeypatch.setenv("KERASGAN_OUT_DIR", str(out))
+    return data, out
