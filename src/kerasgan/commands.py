@@ -9,6 +9,10 @@ COMMANDS = {
     "env-check": ("kerasgan.envcheck", "print the stack's versions and fail on drift from the lock"),
     "filter": ("kerasgan.filter", "train the find-TARGET CNN on labeled/, keep reshaped images it scores >= THRESHOLD"),
     "label": ("kerasgan.label", "local web page to sort reshaped images into labeled/ classes by clicking"),
+    "demo-corpus": ("kerasgan.demo_corpus", "render the demo's image corpus from the Noto Color Emoji font into DATA_DIR/demo-corpus"),
+    "demo-search": ("kerasgan.demo_search", "serve the demo corpus as a local image search on loopback (optionally while a command runs)"),
+    "demo-label": ("kerasgan.demo_label", "build labeled/ from the shipped demo labels file (smiley vs others, the original's counts)"),
+    "report": ("kerasgan.report", "write OUT_DIR/<pipeline>/<RUN>/report.html: every stage's counts, curves and images"),
 }
 
 # Commands that decode untrusted web content run in the ingestion environment (.venv-ingest, a

@@ -15,7 +15,7 @@ So this server is two listeners on 127.0.0.1 with random free ports:
     python -m kerasgan demo-search [--corpus DIR] [--no-tls] [-- COMMAND ...]
 
 With a COMMAND, the servers run only while it runs (its exit status is returned) and the command
-sees `KERASGAN_DEMO_SEARCH_URL` (a URL template with `{keyword}`), `KERASGAN_DEMO_CA` and the
+sees `KERASGAN_DEMO_SEARCH_URL` (a URL template with `{query}`), `KERASGAN_DEMO_CA` and the
 standard `SSL_CERT_FILE` / `REQUESTS_CA_BUNDLE` pointing at the CA, so Python's ssl and requests
 trust the image server and nothing else changes. In COMMAND's arguments, `{search_url}` and `{ca}`
 are replaced by the same values. Without a COMMAND it serves until Ctrl-C.
@@ -163,7 +163,7 @@ class SearchServer:
         else:
             self.image_base = "http://%s:%d" % (HOST, self.search.server_address[1])
         self.base = "http://%s:%d" % (HOST, self.search.server_address[1])
-        self.search_url = self.base + "/search?q={keyword}"
+        self.search_url = self.base + "/search?q={query}"
         for server in self._servers:
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, daemon=True).start()
