@@ -12,6 +12,8 @@ COMMANDS = {
     "demo-corpus": ("kerasgan.demo_corpus", "render the demo's image corpus from the Noto Color Emoji font into DATA_DIR/demo-corpus"),
     "demo-search": ("kerasgan.demo_search", "serve the demo corpus as a local image search on loopback (optionally while a command runs)"),
     "demo-label": ("kerasgan.demo_label", "build labeled/ from the shipped demo labels file (smiley vs others, the original's counts)"),
+    "train": ("kerasgan.pikachu_gan.train", "train the Pikachu GAN (issue 5) into OUT_DIR/pikachu/<RUN>/; resumes a stopped run"),
+    "generate": ("kerasgan.pikachu_gan.generate", "sample a Pikachu GAN run (EPOCH=best|last|<n>, NICE=1 keeps the discriminator's favourites)"),
     "report": ("kerasgan.report", "write OUT_DIR/<pipeline>/<RUN>/report.html: every stage's counts, curves and images"),
 }
 

@@ -66,12 +66,12 @@ def codepoint_id(cp):
     return "%04x" % cp
 
 
-def emoji_codepoints(font):
+def emoji_codepoints(font, only=None):
     """(codepoint, name) for every named codepoint in RANGES that the font draws."""
     for lo, hi in RANGES:
         for cp in range(lo, hi + 1):
             name = unicodedata.name(chr(cp), None)
-            if not name:
+            if not name or (only is not None and codepoint_id(cp) not in only):
                 continue
             # A codepoint outside the font's cmap gives an empty (zero-height) mask.
             if font.getmask(chr(cp)).size[1] == 0:
@@ -90,9 +90,10 @@ def render(font, cp):
     return image
 
 
-def build(out=None, font_path=None, log=print):
+def build(out=None, font_path=None, only=None, log=print):
     """Render the corpus into `out` (default DATA_DIR/demo-corpus); return the index rows.
 
+    `only`: a set of codepoints (as codepoint_id writes them) to restrict the corpus to (tests).
     Idempotent: when index.csv exists and every image it lists is present, nothing is redone.
     """
     from PIL import ImageFont
@@ -106,7 +107,7 @@ def build(out=None, font_path=None, log=print):
     font = ImageFont.truetype(str(find_font(font_path)), FONT_SIZE)
     (out / IMAGES).mkdir(parents=True, exist_ok=True)
     rows = []
-    for cp, name in emoji_codepoints(font):
+    for cp, name in emoji_codepoints(font, only):
         rel = "%s/%s.png" % (IMAGES, codepoint_id(cp))
         render(font, cp).save(str(out / rel), format="PNG")
         rows.append({"codepoint": codepoint_id(cp), "file": rel, "name": name.lower(),
