@@ -17,6 +17,8 @@ FLAVOUR ?= cpu## which lock the legacy environment installs: cpu or gpu
 IMAGE ?= kerasgan## Docker image name prefix (RUNNER=docker)
 RUNNER ?= $(shell docker image inspect $(IMAGE):cpu >/dev/null 2>&1 && echo docker || echo local)## local or docker (default: docker when an engine answers and the image exists)
 PYTEST_ARGS ?=## extra arguments for pytest, e.g. -k shim
+INGEST_PYTHON ?=## Python 3.10+ for .venv-ingest (default: python3.13 ... python3.10, then python3 on PATH)
+INGEST_VENV ?= .venv-ingest## the ingestion environment for download/reshape (maintained Python, current Pillow)
 
 export PYTHONHASHSEED := $(SEED)
 export KERASGAN_DATA_DIR := $(abspath $(DATA_DIR))
@@ -32,6 +34,11 @@ SITE = $(VENV)/lib/python3.7/site-packages
 # How a stage runs in the legacy environment. RUNNER=docker replaces this (docker section below).
 LEGACY_RUN = $(VENV)/bin/python -m kerasgan
 
+# How a stage runs in the ingestion environment (download, reshape: untrusted web content; README "Security").
+INGEST_LOCK := $(REQ)/ingest.txt
+INGEST_STAMP := $(INGEST_VENV)/.installed
+INGEST_RUN = $(INGEST_VENV)/bin/python -m kerasgan
+
 # ---------------------------------------------------------------- help
 .PHONY: help
 help: ## list targets and variables
@@ -45,7 +52,7 @@ help: ## list targets and variables
 
 # ---------------------------------------------------------------- environment (issue: pinned legacy stack)
 .PHONY: setup
-setup: $(STAMP) ## create the environments and install the hashed locks (idempotent)
+setup: $(STAMP) $(INGEST_STAMP) ## create the environments and install the hashed locks (idempotent)
 
 $(STAMP): $(LOCK)
 	@py="$$(docker/find-python37 '$(PYTHON)')"; \
@@ -55,6 +62,17 @@ $(STAMP): $(LOCK)
 	@echo "$(abspath src)" > $(SITE)/kerasgan-src.pth
 	@touch $@
 	@echo "setup: $(VENV) matches $(LOCK)"
+
+$(INGEST_STAMP): $(INGEST_LOCK) docker/find-python-ingest
+	@py="$$(docker/find-python-ingest '$(INGEST_PYTHON)')"; \
+	if [ ! -x $(INGEST_VENV)/bin/python ] || ! $(INGEST_VENV)/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null \
+	   || { [ -n '$(INGEST_PYTHON)' ] && [ "$$($$py -c 'import sys; print(sys.version)')" != "$$($(INGEST_VENV)/bin/python -c 'import sys; print(sys.version)')" ]; }; then \
+	  echo "setup: creating $(INGEST_VENV) from $$py"; rm -rf $(INGEST_VENV); "$$py" -m venv $(INGEST_VENV); fi
+	$(INGEST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r $(INGEST_LOCK)
+	@site="$$($(INGEST_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"; \
+	  echo "$(abspath src)" > "$$site/kerasgan-src.pth"
+	@touch $@
+	@echo "setup: $(INGEST_VENV) matches $(INGEST_LOCK)"
 
 .PHONY: env-check
 env-check: $(STAMP) ## print versions, GPU and CUDA/cuDNN; fail if anything drifts from the lock
@@ -67,6 +85,8 @@ lock: $(TOOLS)/bin/uv ## regenerate the hashed locks from docker/requirements/*.
 	$(TOOLS)/bin/uv pip compile --quiet --python-version 3.7 --python-platform x86_64-manylinux_2_17 \
 	  --generate-hashes --index-url https://pypi.org/simple -c $(REQ)/legacy-cpu.txt \
 	  $(REQ)/legacy-gpu.in -o $(REQ)/legacy-gpu.txt
+	$(TOOLS)/bin/uv pip compile --quiet --universal --python-version 3.10 \
+	  --generate-hashes --index-url https://pypi.org/simple $(REQ)/ingest.in -o $(REQ)/ingest.txt
 
 $(TOOLS)/bin/uv: $(REQ)/tools.txt
 	python3 -m venv $(TOOLS)

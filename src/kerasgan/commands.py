@@ -7,6 +7,8 @@ environment (no TensorFlow) never imports the legacy ones.
 COMMANDS = {
     # name: (module, one-line description)
     "env-check": ("kerasgan.envcheck", "print the stack's versions and fail on drift from the lock"),
+    "download": ("kerasgan.download", "find image URLs for KEYWORDS (google, bing or a URL list) and fetch them safely"),
+    "reshape": ("kerasgan.reshape", "square every downloaded image to SIZE x SIZE RGB JPEG, skipping bad files with a reason"),
     "filter": ("kerasgan.filter", "train the find-TARGET CNN on labeled/, keep reshaped images it scores >= THRESHOLD"),
     "label": ("kerasgan.label", "local web page to sort reshaped images into labeled/ classes by clicking"),
     "demo-corpus": ("kerasgan.demo_corpus", "render the demo's image corpus from the Noto Color Emoji font into DATA_DIR/demo-corpus"),

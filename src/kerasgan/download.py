@@ -1,0 +1,386 @@
+"""`kerasgan download`: find image URLs for each keyword (SOURCE) and fetch them with one downloader.
+
+Runs in the ingestion environment (.venv-ingest; README "Security"). The sources (google, bing,
+urls) only find URLs (kerasgan.search documents what a results page must contain); every file is
+fetched here, whatever the source:
+
+- timeouts (connect/read and a whole-file deadline), retries with exponential back-off for
+  timeouts, connection errors, 429 and 5xx; redirects capped (a loop fails as `redirect-loop`);
+- a Content-Type that is not image/* or octet-stream is refused before the body is read, a
+  Content-Length over the cap too; the body is read up to MAX_BYTES and its first bytes must be one
+  of kerasgan.imagetypes.ACCEPTED (`not-an-image:html`, ...) whatever the headers said;
+- the file name is ours: `<n>-<slug>.<ext>` with n a per-keyword counter, slug at most 40 of
+  [A-Za-z0-9_-] from the URL's last path segment, ext from the sniffed bytes; written to a
+  temporary `tmp-*.part` and linked into place without ever replacing an existing file;
+- resume: a URL whose file the manifest lists and which is still on disk is skipped, and so is a
+  download whose bytes equal a file already kept for that keyword;
+- `DATA_DIR/downloads/manifest.csv`: one row per (keyword, url), the latest attempt.
+"""
+import csv
+import hashlib
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+import unicodedata
+from collections import Counter, deque
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from . import imagetypes, paths
+from .search import DEFAULT_SEARCH_URLS, SOURCES, BrowserSearch, SearchError, urls_from_file
+
+DEFAULT_KEYWORDS = "ピカチュウ,Pikachu,ポケモン,Pokemon"
+MANIFEST_FIELDS = ("keyword", "source", "url", "file", "bytes", "sha256", "status", "reason", "time")
+OCTET_TYPES = ("application/octet-stream", "binary/octet-stream", "application/binary")
+RETRY_STATUS = (408, 425, 429, 500, 502, 503, 504)
+USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/120.0 Safari/537.36 kerasgan")
+
+
+# ---------------------------------------------------------------- names
+def safe_dirname(keyword):
+    """A folder name for a keyword: its letters kept (ピカチュウ stays), nothing that can escape."""
+    name = unicodedata.normalize("NFC", keyword)
+    name = "".join("_" if (c in '/\\:*?"<>|' or unicodedata.category(c)[0] == "C") else c for c in name)
+    name = name.strip().lstrip(".-").rstrip(". ")[:100]
+    return name or "keyword"
+
+
+def url_slug(url, limit=40):
+    tail = unquote(urlsplit(url).path).rsplit("/", 1)[-1]
+    stem = tail.rsplit(".", 1)[0] if "." in tail else tail
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_-")[:limit].strip("_-")
+    return slug or "image"
+
+
+# ---------------------------------------------------------------- manifest
+def read_manifest(path):
+    rows = {}
+    if path.is_file():
+        with open(path, newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                rows[(row["keyword"], row["url"])] = row
+    return rows
+
+
+def write_manifest(path, rows):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix="tmp-manifest-", suffix=".part")
+    with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=MANIFEST_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows.values():
+            writer.writerow(row)
+    os.replace(tmp, str(path))
+
+
+def now():
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---------------------------------------------------------------- fetching
+class Fetched:
+    def __init__(self, ok, reason="", data=b"", kind=None):
+        self.ok, self.reason, self.data, self.kind = ok, reason, data, kind
+
+
+class Downloader:
+    """Fetches one URL into memory with every check; thread-safe (one requests session per thread)."""
+
+    def __init__(self, timeout=10.0, retries=3, backoff=0.5, max_bytes=20 * 2 ** 20, min_bytes=64,
+                 max_redirects=5, ca_bundle=None):
+        self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self.max_bytes, self.min_bytes, self.max_redirects = max_bytes, min_bytes, max_redirects
+        self.ca_bundle = ca_bundle
+        self._local = threading.local()
+
+    def _session(self):
+        session = getattr(self._local, "session", None)
+        if session is None:
+            import requests
+            session = requests.Session()
+            session.max_redirects = self.max_redirects
+            session.headers["User-Agent"] = USER_AGENT
+            session.headers["Accept"] = "image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8,*/*;q=0.5"
+            self._local.session = session
+        return session
+
+    def fetch(self, url):
+        import requests
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https"):
+            return Fetched(False, "unsupported-scheme:" + (scheme or "none"))
+        reason = "unknown"
+        for attempt in range(self.retries + 1):
+            if attempt:
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+            try:
+                result = self._once(url)
+            except requests.TooManyRedirects:
+                return Fetched(False, "redirect-loop")
+            except requests.exceptions.SSLError:
+                return Fetched(False, "tls-error")
+            except (requests.Timeout, _Deadline):
+                reason = "timeout"
+                continue
+            except requests.ConnectionError:
+                reason = "connection-error"
+                continue
+            except requests.RequestException as error:
+                return Fetched(False, "request-error:" + type(error).__name__)
+            if result.ok or not result.reason.startswith("retry:"):
+                return result
+            reason = result.reason[len("retry:"):]
+        return Fetched(False, reason)
+
+    def _once(self, url):
+        deadline = time.monotonic() + 4 * self.timeout
+        # verify per request: a session-level value loses to REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE
+        verify = self.ca_bundle or True
+        with self._session().get(url, stream=True, timeout=(self.timeout, self.timeout), verify=verify) as response:
+            status = response.status_code
+            if status in RETRY_STATUS:
+                return Fetched(False, "retry:http-%d" % status)
+            if status != 200:
+                return Fetched(False, "http-%d" % status)
+            ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if ctype and not (ctype.startswith("image/") or ctype in OCTET_TYPES):
+                return Fetched(False, "content-type:" + ctype[:40])
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > self.max_bytes:
+                return Fetched(False, "too-large")
+            data = bytearray()
+            for chunk in response.iter_content(65536):
+                data += chunk
+                if len(data) > self.max_bytes:
+                    return Fetched(False, "too-large")
+                if time.monotonic() > deadline:
+                    raise _Deadline()
+                if len(data) >= 16 and len(data) - len(chunk) < 16 and imagetypes.sniff(data) is None:
+                    return Fetched(False, "not-an-image:" + imagetypes.describe(data))
+        kind = imagetypes.sniff(data)
+        if kind is None:
+            return Fetched(False, "not-an-image:" + imagetypes.describe(data))
+        if len(data) < self.min_bytes:
+            return Fetched(False, "too-small")
+        return Fetched(True, "", bytes(data), kind)
+
+
+class _Deadline(Exception):
+    """The whole file took longer than its deadline (a slow trickle that dodges read timeouts)."""
+
+
+# ---------------------------------------------------------------- storing
+class KeywordFolder:
+    """downloads/<keyword>/: allocates names, never overwrites, knows what it holds."""
+
+    NUMBER = re.compile(r"^(\d+)-")
+
+    def __init__(self, root, keyword):
+        self.keyword = keyword
+        self.name = safe_dirname(keyword)
+        self.path = root / self.name
+        self.path.mkdir(parents=True, exist_ok=True)
+        for stale in self.path.glob("tmp-*.part"):
+            stale.unlink()
+        numbers = [int(m.group(1)) for m in map(self.NUMBER.match, os.listdir(self.path)) if m]
+        self.next_number = max(numbers, default=0) + 1
+        self.lock = threading.Lock()
+
+    def number(self):
+        with self.lock:
+            n = self.next_number
+            self.next_number += 1
+            return n
+
+    def store(self, number, url, fetched):
+        """Write the bytes under a new name of ours; return the file name (relative to the folder)."""
+        ext = imagetypes.EXTENSIONS[fetched.kind]
+        fd, tmp = tempfile.mkstemp(dir=str(self.path), prefix="tmp-", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(fetched.data)
+            base = "%d-%s" % (number, url_slug(url))
+            for attempt in range(1000):
+                name = "%s.%s" % (base, ext) if not attempt else "%s-%d.%s" % (base, attempt + 1, ext)
+                try:
+                    os.link(tmp, str(self.path / name))  # fails if the name exists: no overwrite
+                    return name
+                except FileExistsError:
+                    continue
+            raise OSError("no free file name for " + base)
+        finally:
+            os.unlink(tmp)
+
+
+# ---------------------------------------------------------------- the stage
+def download_keyword(keyword, urls, source, folder, downloader, manifest, limit, workers, progress=True):
+    """Fetch `urls` for one keyword until `limit` files are on disk; update `manifest` in place."""
+    from tqdm import tqdm
+
+    counts = Counter(found=len(urls))
+    failures = Counter()
+    known = {}  # sha256 -> file, for files already kept in this folder
+    for row in manifest.values():
+        if row["keyword"] == keyword and row["status"] == "saved" and (folder.path.parent / row["file"]).is_file():
+            known[row["sha256"]] = row["file"]
+    kept = 0
+    pending = deque()
+    for url in urls:
+        row = manifest.get((keyword, url))
+        if row and row["status"] == "saved" and (folder.path.parent / row["file"]).is_file() \
+                and os.path.getsize(folder.path.parent / row["file"]) == int(row["bytes"] or -1):
+            if kept < limit:
+                counts["skipped"] += 1
+                kept += 1
+            continue
+        pending.append(url)
+
+    bar = tqdm(total=min(limit, len(urls)), initial=kept, desc=keyword, unit="img", file=sys.stderr,
+               disable=not progress, mininterval=0.5, dynamic_ncols=True)
+
+    def record(url, status, reason, file="", data=b"", sha=""):
+        manifest[(keyword, url)] = dict(keyword=keyword, source=source, url=url, file=file,
+                                        bytes=str(len(data)) if data else "", sha256=sha,
+                                        status=status, reason=reason, time=now())
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        running = {}
+        while pending or running:
+            while pending and len(running) < workers and kept + len(running) < limit:
+                url = pending.popleft()
+                running[pool.submit(downloader.fetch, url)] = (url, folder.number())
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                url, number = running.pop(future)
+                fetched = future.result()
+                if not fetched.ok:
+                    record(url, "failed", fetched.reason)
+                    failures[fetched.reason] += 1
+                    counts["failed"] += 1
+                    continue
+                sha = hashlib.sha256(fetched.data).hexdigest()
+                if sha in known:
+                    record(url, "skipped", "same-content-as:" + known[sha], known[sha], fetched.data, sha)
+                    counts["skipped"] += 1
+                    continue
+                try:
+                    name = folder.store(number, url, fetched)
+                except OSError as error:
+                    record(url, "failed", "write-error:" + (error.strerror or type(error).__name__))
+                    failures["write-error"] += 1
+                    counts["failed"] += 1
+                    continue
+                relative = "%s/%s" % (folder.name, name)
+                known[sha] = relative
+                record(url, "saved", "", relative, fetched.data, sha)
+                counts["saved"] += 1
+                kept += 1
+                bar.update(1)
+    bar.close()
+    return counts, failures
+
+
+def summary_line(label, counts, failures):
+    text = "%s: found %d, saved %d, skipped %d, failed %d" % (
+        label, counts["found"], counts["saved"], counts["skipped"], counts["failed"])
+    if failures:
+        text += " (" + ", ".join("%s: %d" % kv for kv in sorted(failures.items())) + ")"
+    return text
+
+
+def configure(parser):
+    parser.add_argument("--source", choices=SOURCES, default="google",
+                        help="where image URLs come from (default: google)")
+    parser.add_argument("--keywords", default=DEFAULT_KEYWORDS,
+                        help="comma-separated search keywords (default: %(default)s)")
+    parser.add_argument("--limit", type=int, default=10000, help="images to keep per keyword (default: 10000)")
+    parser.add_argument("--urls", help="for --source urls: a text file with one URL per line")
+    parser.add_argument("--chromedriver", help="chromedriver executable (default: chromedriver on PATH)")
+    parser.add_argument("--browser", help="Chromium/Chrome executable (default: chromium on PATH)")
+    parser.add_argument("--search-url",
+                        help="results page URL template with {query}, e.g. http://127.0.0.1:8000/search?q={query} "
+                             "(default: the real Google/Bing page); see kerasgan.search for the HTML it must hold")
+    parser.add_argument("--ca-bundle", help="PEM file of extra CA certificates to trust when fetching images "
+                                            "(e.g. a local HTTPS test server's)")
+    parser.add_argument("--data-dir", help="dataset root (default: $KERASGAN_DATA_DIR or data)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per connect/read (default: 10)")
+    parser.add_argument("--retries", type=int, default=3, help="retries after a timeout, connection error, "
+                                                               "429 or 5xx (default: 3)")
+    parser.add_argument("--backoff", type=float, default=0.5, help="first retry delay in s, doubled each time")
+    parser.add_argument("--max-mb", type=float, default=20.0, help="largest file kept, in MB (default: 20)")
+    parser.add_argument("--workers", type=int, default=8, help="parallel downloads (default: 8)")
+    parser.add_argument("--scrolls", type=int, default=10, help="scrolls of a results page at most (default: 10)")
+    parser.add_argument("--scroll-pause", type=float, default=0.5, help="seconds after each scroll (default: 0.5)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def main(args):
+    root = Path(args.data_dir) if args.data_dir else paths.data_dir()
+    downloads = root / paths.DOWNLOADS
+    downloads.mkdir(parents=True, exist_ok=True)
+    manifest_path = downloads / "manifest.csv"
+    manifest = read_manifest(manifest_path)
+
+    if args.source == "urls":
+        if not args.urls:
+            print("download: --source urls needs --urls FILE (make download SOURCE=urls URLS=file.txt)", file=sys.stderr)
+            return 2
+        if not os.path.isfile(args.urls):
+            print("download: URLS=%s is not a file" % args.urls, file=sys.stderr)
+            return 2
+        jobs = [(Path(args.urls).stem or "urls", None)]
+        finder = None
+    else:
+        keywords = [k.strip() for k in args.keywords.split(",") if k.strip()]
+        if not keywords:
+            print("download: no keywords given (KEYWORDS=a,b,c)", file=sys.stderr)
+            return 2
+        jobs = [(k, None) for k in keywords]
+        finder = BrowserSearch(args.source, args.search_url, args.chromedriver, args.browser,
+                               scrolls=args.scrolls, pause=args.scroll_pause)
+    downloader = Downloader(timeout=args.timeout, retries=args.retries, backoff=args.backoff,
+                            max_bytes=int(args.max_mb * 2 ** 20), ca_bundle=args.ca_bundle)
+    total, total_failures = Counter(), Counter()
+    errors = 0
+    try:
+        for keyword, _ in jobs:
+            if finder is None:
+                urls = urls_from_file(args.urls)
+            else:
+                try:
+                    urls = finder.urls(keyword)
+                except SearchError as error:
+                    print("download: %s: %s" % (keyword, error), file=sys.stderr)
+                    errors += 1
+                    if "chromedriver" in str(error) or "Chromium" in str(error):
+                        break
+                    continue
+            if not urls:
+                where = args.urls if finder is None else (args.search_url or DEFAULT_SEARCH_URLS[args.source])
+                print("download: %s: no image URLs found on %s (has the results page changed? try "
+                      "SOURCE=bing or SOURCE=urls)" % (keyword, where), file=sys.stderr)
+            folder = KeywordFolder(downloads, keyword)
+            try:
+                counts, failures = download_keyword(keyword, urls, args.source, folder, downloader, manifest,
+                                                    args.limit, args.workers, progress=not args.no_progress)
+            finally:
+                write_manifest(manifest_path, manifest)
+            print(summary_line("download: " + keyword, counts, failures))
+            total.update(counts)
+            total_failures.update(failures)
+    finally:
+        if finder is not None:
+            finder.close()
+    print(summary_line("download: total", total, total_failures))
+    print("download: manifest %s" % manifest_path)
+    if errors or total["found"] == 0:
+        return 1
+    return 0
