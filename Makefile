@@ -101,3 +101,51 @@ test: $(STAMP) ## run the test suite (creates the environments first if missing)
 .PHONY: clean
 clean: ## remove the environments (data/ and generated/ are never touched)
 	rm -rf $(VENV) $(TOOLS)
+
+# ---- filter and label (issue 4)
+TARGET ?= pikachu## filter/label: the wanted class, labeled/*/<TARGET>/ (the CNN's probability means "is TARGET")
+CLASSES ?=## label: classes to click through, comma-separated (default: TARGET,others)
+THRESHOLD ?= 0.99## filter: copy reshaped images with probability >= THRESHOLD to predicted/ (original: int(p*100) >= 99)
+FILTER_EPOCHS ?= 100## filter: at most this many epochs (EarlyStopping, patience 3 on val_loss)
+FILTER_STEPS ?= 100## filter: steps per epoch, batch 32
+FILTER_MIN_IMAGES ?= 10## filter: refuse to train with fewer images in any labeled/<split>/<class>/
+VALID_RATIO ?= 0.3## label: share of each class written to labeled/valids/ (the rest to trains/)
+PORT ?= 8765## label: port of the labelling page on 127.0.0.1
+
+FILTER_DATA := $(abspath $(DATA_DIR))
+FILTER_MODEL := $(FILTER_DATA)/models/filter.h5
+FILTER_SCORES := $(FILTER_DATA)/reports/filter_scores.csv
+FILTER_CODE := $(wildcard src/kerasgan/filter*.py) src/kerasgan/determinism.py
+# Fingerprints of each step's inputs (file list with sizes and times, plus the variables): rewritten
+# only when they change, so Make retrains / rescores exactly when something it depends on changed.
+FILTER_TRAIN_INPUTS := $(FILTER_DATA)/models/.filter-train.inputs
+FILTER_SCORE_INPUTS := $(FILTER_DATA)/reports/.filter-score.inputs
+filter_fingerprint = mkdir -p $(dir $@); \
+	{ echo $(2); for d in $(1); do [ -d "$$d" ] && find "$$d" -type f ! -name '.*' -printf '%p %s %T@\n'; done | LC_ALL=C sort; } > $@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+.PHONY: filter filter-train filter-score label filter-inputs
+filter: filter-train filter-score ## train the find-TARGET CNN on labeled/, then keep reshaped/ images with p >= THRESHOLD in predicted/
+
+filter-train: $(FILTER_MODEL) ## train the filter CNN (labeled/ -> models/filter.h5, reports/filter_history.csv)
+
+filter-score: $(FILTER_SCORES) ## score reshaped/ with the trained filter (-> predicted/, reports/filter_scores.csv, contact sheet)
+
+filter-inputs: ## (internal) always check the fingerprints of the filter's inputs
+
+$(FILTER_TRAIN_INPUTS): filter-inputs
+	@$(call filter_fingerprint,'$(FILTER_DATA)/labeled/trains' '$(FILTER_DATA)/labeled/valids','TARGET=$(TARGET) SEED=$(SEED) FILTER_EPOCHS=$(FILTER_EPOCHS) FILTER_STEPS=$(FILTER_STEPS) FILTER_MIN_IMAGES=$(FILTER_MIN_IMAGES)')
+
+$(FILTER_SCORE_INPUTS): filter-inputs
+	@$(call filter_fingerprint,'$(FILTER_DATA)/reshaped','THRESHOLD=$(THRESHOLD)')
+
+$(FILTER_MODEL): $(FILTER_TRAIN_INPUTS) $(FILTER_CODE) | $(STAMP)
+	$(LEGACY_RUN) filter train --target '$(TARGET)' --seed $(SEED) --epochs $(FILTER_EPOCHS) \
+	  --steps $(FILTER_STEPS) --min-images $(FILTER_MIN_IMAGES)
+
+$(FILTER_SCORES): $(FILTER_MODEL) $(FILTER_SCORE_INPUTS) $(FILTER_CODE) | $(STAMP)
+	$(LEGACY_RUN) filter score --threshold $(THRESHOLD)
+
+label: | $(STAMP) ## local page (127.0.0.1:PORT) to click reshaped/ images into labeled/{trains,valids}/<class>/
+	$(LEGACY_RUN) label --target '$(TARGET)' --classes '$(CLASSES)' --port $(PORT) --seed $(SEED) \
+	  --valid-ratio $(VALID_RATIO)
