@@ -31,6 +31,7 @@ from . import paths
 REPORT = "report.html"
 FILES = "report-files"
 NOT_RUN = "not run"
+NO_RUN = "no-run"           # the run folder's name when there is no training run at all
 SAMPLE_THUMBS = 12          # accepted and rejected images shown, each
 THUMB = 64
 GRID_NAME = re.compile(r"^epoch-(\d+)\.png$")
@@ -107,20 +108,19 @@ def ok_status(value):
 
 
 def download_counts(data):
+    """From downloads/manifest.csv (one row per keyword and URL; status saved, skipped or failed)."""
     rows = read_csv(Path(data) / paths.DOWNLOADS / "manifest.csv")
     if rows is None:
         return None
-    status, reason = column(rows, "status"), column(rows, "reason")
-    keyword = column(rows, "keyword")
-    ok = [r for r in rows if ok_status(r.get(status))] if status else rows
-    failed = [r for r in rows if status and not ok_status(r.get(status))]
+    status = lambda r: (r.get("status") or "").strip().lower()  # noqa: E731
+    failed = [r for r in rows if status(r) == "failed"]
     return OrderedDict([
         ("found", len(rows)),
-        ("downloaded", len(ok)),
+        ("downloaded", sum(1 for r in rows if status(r) in ("saved", "ok"))),
+        ("skipped", sum(1 for r in rows if status(r) == "skipped")),
         ("failed", len(failed)),
-        ("failed by reason", Counter((r.get(reason) or r.get(status) or "?") for r in failed)),
-        ("by keyword", Counter(r.get(keyword) or "?" for r in rows) if keyword else Counter()),
-        ("statuses", Counter(r.get(status) for r in rows) if status else Counter()),
+        ("failed by reason", Counter((r.get("reason") or "?") for r in failed)),
+        ("by keyword", Counter(r.get("keyword") or "?" for r in rows)),
     ])
 
 
@@ -225,17 +225,20 @@ def best_epoch(run, rows, summary):
     return None, None
 
 
-def package_versions():
+def package_versions(names=VERSIONS):
+    """Installed versions, read from the *.dist-info folders on sys.path (no imports, no TF start)."""
+    found = {}
+    for entry in sys.path:
+        folder = Path(entry or ".")
+        if not folder.is_dir():
+            continue
+        for info in folder.glob("*.dist-info"):
+            name, _, version = info.name[:-len(".dist-info")].partition("-")
+            found.setdefault(name.lower().replace("_", "-"), version)
     versions = OrderedDict([("python", platform.python_version())])
-    try:
-        import pkg_resources
-    except ImportError:  # pragma: no cover - setuptools is in every venv we make
-        return versions
-    for name in VERSIONS:
-        try:
-            versions[name] = pkg_resources.get_distribution(name).version
-        except Exception:
-            pass
+    for name in names:
+        if name in found:
+            versions[name] = found[name]
     return versions
 
 
@@ -253,7 +256,7 @@ def plot(path, title, curves, xlabel="epoch", ylabel=None, hline=None):
     for label, xs, ys in curves:
         ax.plot(xs, ys, label=label, marker="." if len(xs) < 40 else None)
     if hline is not None:
-        ax.axhline(hline[0], color="#c33", linestyle="--", linewidth=1, label=hline[1])
+        ax.axhline(hline[0], color="#cc3333", linestyle="--", linewidth=1, label=hline[1])
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     if ylabel:
@@ -318,6 +321,7 @@ def counts_section(dl, rs, flt, labeled, training_images, threshold):
     rows = [
         ("download", "found (image URLs)", val(dl, "found")),
         ("download", "downloaded", val(dl, "downloaded")),
+        ("download", "skipped (already on disk, or same bytes as another)", val(dl, "skipped")),
         ("download", "failed", val(dl, "failed")),
     ]
     if dl:
@@ -366,7 +370,7 @@ def build(pipeline="pikachu", run=None, data=None, out=None, now=None):
     out = Path(out or paths.out_dir())
     run_path = find_run(pipeline, run, out)
     if run_path is None:
-        run_path = Path(out) / pipeline / "no-run"
+        run_path = Path(out) / pipeline / NO_RUN
     run_exists = run_path.is_dir()
     run_path.mkdir(parents=True, exist_ok=True)
     files = run_path / FILES
@@ -445,7 +449,8 @@ def build(pipeline="pikachu", run=None, data=None, out=None, now=None):
     parts.append("<h2>GAN training</h2>")
     if history:
         ep = column(history, "epoch") or list(history[0].keys())[0]
-        p = plot(files / "gan-loss.png", "GAN losses", [(k, *series(history, ep, k)) for k in losses])
+        main = [k for k in losses if k.lower() in ("generator_loss", "discriminator_loss")] or losses
+        p = plot(files / "gan-loss.png", "GAN losses", [(k, *series(history, ep, k)) for k in main])
         if p:
             parts.append(img(rel(p, run_path), "GAN losses"))
         parts.append("<p>%d epoch(s) logged; last epoch %s.</p>" % (len(history), esc(history[-1].get(ep))))
@@ -459,9 +464,12 @@ def build(pipeline="pikachu", run=None, data=None, out=None, now=None):
     best, how = best_epoch(run_path, history, summary)
     parts.append("<h3>Best epoch</h3>")
     if best is not None:
-        chosen = min(grid_files, key=lambda g: (abs(g[0] - best), g[0])) if grid_files else None
         parts.append("<p>Best epoch <b>%d</b> (%s).</p>" % (best, esc(how)))
-        if chosen:
+        if (run_path / "best.png").is_file():  # the run's own grid from the best generator
+            parts.append('<figure>%s<figcaption>best epoch %d (best.png)</figcaption></figure>'
+                         % (img("best.png", "best grid", "big"), best))
+        elif grid_files:
+            chosen = min(grid_files, key=lambda g: (abs(g[0] - best), g[0]))
             parts.append('<figure>%s<figcaption>grid of epoch %d</figcaption></figure>'
                          % (img(rel(chosen[1], run_path), "best grid", "big"), chosen[0]))
     else:
@@ -479,11 +487,13 @@ def build(pipeline="pikachu", run=None, data=None, out=None, now=None):
     if history and (diversity or memo):
         ep = column(history, "epoch") or list(history[0].keys())[0]
         threshold_d = collapse_threshold(config, summary)
-        p = plot(files / "gan-diversity.png", "diversity and memorisation",
-                 [(k, *series(history, ep, k)) for k in diversity + memo],
+        a = plot(files / "gan-diversity.png", "diversity of the fixed-latent samples",
+                 [(k, *series(history, ep, k)) for k in diversity],
                  hline=(threshold_d, "collapse threshold") if threshold_d is not None else None)
-        if p:
-            parts.append(img(rel(p, run_path), "diversity"))
+        b = plot(files / "gan-memorisation.png", "memorisation (nearest training image)",
+                 [(k, *series(history, ep, k)) for k in memo])
+        parts.append('<div class="row">%s</div>' % "".join(
+            img(rel(p, run_path), p.stem) for p in (a, b) if p))
         if not warning:
             parts.append('<p class="ok">No mode-collapse warning.</p>')
     else:
