@@ -149,3 +149,32 @@ $(FILTER_SCORES): $(FILTER_MODEL) $(FILTER_SCORE_INPUTS) $(FILTER_CODE) | $(STAM
 label: | $(STAMP) ## local page (127.0.0.1:PORT) to click reshaped/ images into labeled/{trains,valids}/<class>/
 	$(LEGACY_RUN) label --target '$(TARGET)' --classes '$(CLASSES)' --port $(PORT) --seed $(SEED) \
 	  --valid-ratio $(VALID_RATIO)
+
+# ---- GAN training (issue 5)
+# Empty defaults here mean "the Python default" (kerasgan/pikachu_gan/train.py, DEFAULTS table).
+RUN ?=## train/generate: run name, OUT_DIR/pikachu/<RUN>/ (default: default)
+EPOCHS ?=## train: epochs in all; a larger value extends a finished run (default 50001, the original's)
+SAVE_EVERY ?=## train: grid + metrics + checkpoint every N epochs (default 100, the original's)
+NCH ?=## train: generator/discriminator channels (default 512; 16 or less for a quick try)
+KERNEL ?=## train: kernel size h of every convolution (default 7)
+DROPOUT ?=## train: SpatialDropout2D rate, not recoverable from the original (default 0.5)
+SIZE ?=## train: image side, a multiple of 8 (default 32, the original's)
+DETERMINISTIC ?=## train: 1 = TF_CUDNN_DETERMINISTIC + tensorflow-determinism (GPU; CPU is exact anyway)
+TRAIN_DIR ?=## train: folder of training images (default DATA_DIR/predicted/)
+N ?=## generate: number of samples (default 100)
+NICE ?=## generate: 1 = keep the N of 20xN samples the discriminator scores highest (keras-dcgan --nice)
+EPOCH ?=## generate: best (lowest discriminator loss, default), last, or a kept grid epoch
+
+gan_opt = $(if $(strip $(2)),$(1) '$(strip $(2))')
+
+.PHONY: train generate
+train: | $(STAMP) ## train the Pikachu GAN into OUT_DIR/pikachu/<RUN>/ (same RUN again resumes it)
+	$(LEGACY_RUN) train --seed $(SEED) $(call gan_opt,--run,$(RUN)) $(call gan_opt,--epochs,$(EPOCHS)) \
+	  $(call gan_opt,--save-every,$(SAVE_EVERY)) $(call gan_opt,--nch,$(NCH)) \
+	  $(call gan_opt,--kernel,$(KERNEL)) $(call gan_opt,--dropout,$(DROPOUT)) \
+	  $(call gan_opt,--size,$(SIZE)) $(call gan_opt,--deterministic,$(DETERMINISTIC)) \
+	  $(call gan_opt,--train-dir,$(TRAIN_DIR))
+
+generate: | $(STAMP) ## sample a trained run into OUT_DIR/pikachu/<RUN>/samples/ (EPOCH=, N=, NICE=1)
+	$(LEGACY_RUN) generate --seed $(SEED) $(call gan_opt,--run,$(RUN)) $(call gan_opt,--n,$(N)) \
+	  $(call gan_opt,--nice,$(NICE)) $(call gan_opt,--epoch,$(EPOCH))

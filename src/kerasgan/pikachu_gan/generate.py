@@ -1,0 +1,128 @@
+"""`make generate`: sample from a Pikachu GAN run into OUT_DIR/pikachu/<RUN>/samples/.
+
+    make generate [RUN=default] [N=100] [NICE=1] [EPOCH=best|last|<n>] [SEED=0]
+
+EPOCH=best (default) uses the generator of the epoch with the lowest discriminator loss, as the
+original's author picked epoch 25,200; `last` the latest checkpoint; <n> a grid epoch whose
+weights are still kept (checkpoints/snapshot-<n>.npz). NICE=1 does what keras-dcgan's --nice did:
+draw 20 x N samples, score them with the discriminator of the same epoch, keep the N it rates
+most real. Writes sample-<rank>.png (rank 000 = best scored when NICE=1), grid.png, samples.csv
+(rank, candidate index, discriminator score) and samples.json.
+"""
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from . import models, runfolder
+from .train import BATCH_SIZE, STREAM_GENERATE, stream
+
+NICE_FACTOR = 20   # keras-dcgan --nice: 20 x batch candidates
+
+
+class GenerateError(Exception):
+    pass
+
+
+def configure(parser):
+    parser.add_argument("--run", default="default", help="run name: OUT_DIR/pikachu/<RUN>/")
+    parser.add_argument("--n", type=int, default=100, help="number of samples")
+    parser.add_argument("--nice", type=int, choices=(0, 1), default=0,
+                        help="1: keep the N of 20xN samples the discriminator scores highest")
+    parser.add_argument("--epoch", default="best", help="best, last, or a grid epoch number")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the latents")
+
+
+def sample_latents(seed, count, latent_dim=models.LATENT_DIM):
+    """The latents `generate` draws for SEED (tests recompute them)."""
+    return stream(seed, STREAM_GENERATE).normal(size=(count, latent_dim)).astype(np.float32)
+
+
+def select_weights(folder, epoch):
+    """-> (epoch number, generator weights, discriminator weights)."""
+    checkpoint = runfolder.load_checkpoint(folder)
+    if checkpoint is None:
+        raise GenerateError("run %s has no checkpoint yet: train it first (make train RUN=...)" % folder)
+    state = checkpoint["state"]
+    if epoch == "best" or (epoch.isdigit() and int(epoch) == state["best_epoch"]):
+        return state["best_epoch"], checkpoint["best_generator"], checkpoint["best_discriminator"]
+    if epoch == "last" or (epoch.isdigit() and int(epoch) == state["epoch"]):
+        return state["epoch"], checkpoint["generator"], checkpoint["discriminator"]
+    if not epoch.isdigit():
+        raise GenerateError("EPOCH must be best, last or an epoch number, got %r" % epoch)
+    available = runfolder.snapshot_epochs(folder)
+    if int(epoch) not in available:
+        raise GenerateError(
+            "epoch %s of run %s has no saved weights; available: best (%d), last (%d)%s"
+            % (epoch, folder, state["best_epoch"], state["epoch"],
+               ", " + ", ".join(map(str, available)) if available else ""))
+    g, d = runfolder.load_snapshot(folder, int(epoch))
+    return int(epoch), g, d
+
+
+def generate(run, n=100, nice=False, epoch="best", seed=0, log=print):
+    """Write the samples; return a dict with the epoch used, the kept candidate indices and all
+    candidates' scores."""
+    from .. import determinism
+    from .images import grid, save_png, to_uint8
+
+    folder = runfolder.run_dir(run)
+    config_path = folder / runfolder.CONFIG
+    if not config_path.exists():
+        raise GenerateError("no run at %s (config.json missing): train it first" % folder)
+    if n < 1:
+        raise GenerateError("N must be at least 1")
+    config = json.loads(config_path.read_text())
+    used_epoch, g_weights, d_weights = select_weights(folder, str(epoch))
+
+    determinism.seed_everything(seed, threads=config.get("threads"))
+    generator = models.build_generator(config["nch"], config["kernel"], config["size"],
+                                       config["latent_dim"])
+    discriminator = models.build_discriminator(config["nch"], config["kernel"], config["dropout"],
+                                               config["size"])
+    generator.set_weights(g_weights)
+    discriminator.set_weights(d_weights)
+
+    count = n * NICE_FACTOR if nice else n
+    z = sample_latents(seed, count, config["latent_dim"])
+    images = generator.predict(z, batch_size=BATCH_SIZE)
+    scores = discriminator.predict(images, batch_size=BATCH_SIZE).reshape(-1).astype(np.float64)
+    if nice:
+        keep = np.argsort(-scores, kind="mergesort")[:n]   # highest first; ties by index
+    else:
+        keep = np.arange(n)
+
+    out = folder / runfolder.SAMPLES
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("sample-*.png"):
+        old.unlink()
+    pixels = to_uint8(images[keep])
+    for rank, image in enumerate(pixels):
+        save_png(image, out / ("sample-%03d.png" % rank))
+    save_png(grid(pixels), out / "grid.png")
+    table = io.StringIO()
+    writer = csv.writer(table, lineterminator="\n")
+    writer.writerow(["rank", "candidate", "score"])
+    for rank, index in enumerate(keep):
+        writer.writerow([rank, int(index), repr(float(scores[index]))])
+    runfolder.write_atomic(out / "samples.csv", table.getvalue().encode())
+    meta = {"run": run, "epoch": used_epoch, "requested_epoch": str(epoch), "n": n,
+            "nice": bool(nice), "candidates": count, "seed": seed,
+            "mean_score_kept": float(scores[keep].mean()), "mean_score_all": float(scores.mean())}
+    runfolder.write_json(out / "samples.json", meta)
+    log("generate: %d sample(s) of epoch %d%s -> %s" % (
+        n, used_epoch, " (best %d of %d by the discriminator)" % (n, count) if nice else "", out))
+    return {"epoch": used_epoch, "keep": keep, "scores": scores, "folder": out}
+
+
+def main(args):
+    try:
+        generate(args.run, args.n, bool(args.nice), args.epoch, args.seed,
+                 log=lambda *a: print(*a, flush=True))
+    except GenerateError as error:
+        print("generate: error: %s" % error, file=sys.stderr)
+        return 2
+    return 0
