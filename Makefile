@@ -19,6 +19,16 @@ RUNNER ?= $(shell docker image inspect $(IMAGE):cpu >/dev/null 2>&1 && echo dock
 PYTEST_ARGS ?=## extra arguments for pytest, e.g. -k shim
 INGEST_PYTHON ?=## Python 3.10+ for .venv-ingest (default: python3.13 ... python3.10, then python3 on PATH)
 INGEST_VENV ?= .venv-ingest## the ingestion environment for download/reshape (maintained Python, current Pillow)
+KEYWORDS ?= ピカチュウ,Pikachu,ポケモン,Pokemon## download: comma-separated search keywords (one downloads/<keyword>/ each)
+LIMIT ?= 10000## download: images kept per keyword
+SOURCE ?= google## download: where image URLs come from: google, bing or urls (with URLS=)
+URLS ?=## download: for SOURCE=urls, a text file with one image URL per line
+CHROMEDRIVER ?=## download: chromedriver executable (default: chromedriver on PATH; never downloaded)
+SEARCH_URL ?=## download: results page template with {query}, e.g. http://127.0.0.1:8000/search?q={query}
+CA_BUNDLE ?=## download: PEM of extra CAs to trust for image URLs (a local HTTPS server's)
+SIZE ?=## reshape: side of the square RGB JPEGs in reshaped/ (default 256, the original's)
+DEDUPE ?= 0## reshape: drop near duplicates at perceptual-hash distance <= DEDUPE (off: keep them)
+JOBS ?=## reshape: worker processes (default: all cores)
 
 export PYTHONHASHSEED := $(SEED)
 export KERASGAN_DATA_DIR := $(abspath $(DATA_DIR))
@@ -92,6 +102,17 @@ $(TOOLS)/bin/uv: $(REQ)/tools.txt
 	python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --require-hashes -r $(REQ)/tools.txt
 	@touch $@
+
+# ---------------------------------------------------------------- data pipeline (issue 4): download, reshape
+.PHONY: download
+download: $(INGEST_STAMP) ## find image URLs for KEYWORDS (SOURCE) and fetch them into DATA_DIR/downloads/ (resumes)
+	$(INGEST_RUN) download --source '$(SOURCE)' --keywords '$(KEYWORDS)' --limit '$(LIMIT)' \
+	  $(if $(URLS),--urls '$(URLS)') $(if $(CHROMEDRIVER),--chromedriver '$(CHROMEDRIVER)') \
+	  $(if $(SEARCH_URL),--search-url '$(SEARCH_URL)') $(if $(CA_BUNDLE),--ca-bundle '$(CA_BUNDLE)')
+
+.PHONY: reshape
+reshape: $(INGEST_STAMP) ## square downloads/*/* into DATA_DIR/reshaped/<n>.jpg (SIZE), report bad files and duplicates
+	$(INGEST_RUN) reshape $(if $(SIZE),--size '$(SIZE)') --dedupe '$(DEDUPE)' $(if $(JOBS),--jobs '$(JOBS)')
 
 # ---------------------------------------------------------------- tests
 .PHONY: test
