@@ -43,17 +43,20 @@ def make_data(data):
               ("keyword", "source", "url", "file", "bytes", "sha256", "status", "reason", "time"), rows)
     reshaped = data / "reshaped"
     reshaped.mkdir(parents=True)
-    rrows = []
+    manifest, report_rows = [], []
     for i in range(6):
         name = "%d.jpg" % (i + 1)
         colour_image((256, 256), (30 * i, 80, 200)).save(str(reshaped / name), format="JPEG")
-        rrows.append(dict(index=i + 1, file=name, source="downloads/face/%d-1f6%02x.png" % (i + 1, i),
-                          status="ok", reason=""))
-    rrows.append(dict(index="", file="", source="downloads/face/9-x.png", status="duplicate",
-                      reason="exact"))
-    rrows.append(dict(index="", file="", source="downloads/face/10-y.png", status="skipped",
-                      reason="truncated"))
-    write_csv(reshaped / "manifest.csv", ("index", "file", "source", "status", "reason"), rrows)
+        source = "downloads/face/%d-1f6%02x.png" % (i + 1, i)
+        manifest.append(dict(n=i + 1, file="reshaped/" + name, source=source, source_sha256="cd" * 32,
+                             sha256="ef" * 32, phash="bc9cc363968c58e3"))
+        report_rows.append(dict(source=source, status="kept", reason="", output="reshaped/" + name))
+    write_csv(reshaped / "manifest.csv", ("n", "file", "source", "source_sha256", "sha256", "phash"), manifest)
+    report_rows += [dict(source="downloads/heart/1-x.png", status="duplicate", reason="same-bytes", output=""),
+                    dict(source="downloads/heart/2-y.png", status="near-duplicate", reason="phash-distance<=0", output=""),
+                    dict(source="downloads/heart/3-z.png", status="skipped", reason="truncated:image file is truncated",
+                         output="")]
+    write_csv(data / "reports" / "reshape.csv", ("source", "status", "reason", "output"), report_rows)
     for split, n in (("trains", 2), ("valids", 1)):
         for cls in ("smiley", "others"):
             folder = data / "labeled" / split / cls
@@ -153,8 +156,9 @@ def test_full_report_every_image_loads_in_chromium(tmp_path, dirs):
     assert sum(s.startswith("samples/nice/sample-") for s in srcs) == 3
     # the counts at each stage, from the fixtures
     for line in ("found (image URLs)\t8", "downloaded\t6", "failed: http-404\t1",
-                 "failed: not-an-image:html\t1", "reshaped\t6", "duplicates removed\t1",
-                 "skipped: truncated\t1", "scored\t6", "kept at THRESHOLD 0.99\t3",
+                 "failed: not-an-image:html\t1", "inputs\t9", "reshaped\t6", "duplicates removed\t2",
+                 "duplicate: near-duplicate (phash-distance<=0)\t1", "duplicate: duplicate (same-bytes)\t1",
+                 "skipped: truncated:image file is truncated\t1", "scored\t6", "kept at THRESHOLD 0.99\t3",
                  "training images\t3", "labeled/trains/smiley\t2"):
         assert line in text, line
     assert "Best epoch 20" in text

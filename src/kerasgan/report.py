@@ -125,22 +125,24 @@ def download_counts(data):
 
 
 def reshape_counts(data):
-    rows = read_csv(Path(data) / paths.RESHAPED / "manifest.csv")
+    """From reports/reshape.csv (one row per input: kept, duplicate, near-duplicate or skipped, with
+    a reason); reshaped/manifest.csv alone (kept images only) if the report is missing."""
+    rows = read_csv(Path(data) / paths.REPORTS / "reshape.csv")
     if rows is None:
-        return None
-    status, reason = column(rows, "status"), column(rows, "reason")
-    statuses = Counter((r.get(status) or "").strip().lower() for r in rows) if status else Counter()
-    dup = [r for r in rows if "dup" in (r.get(status) or "").lower()]
-    bad = [r for r in rows if status and not ok_status(r.get(status)) and r not in dup]
-    written = [r for r in rows if not status or ok_status(r.get(status))]
+        kept = read_csv(Path(data) / paths.RESHAPED / "manifest.csv")
+        if kept is None:
+            return None
+        rows = [dict(status="kept") for _ in kept]
+    status = lambda r: (r.get("status") or "").strip().lower()  # noqa: E731
+    dup = [r for r in rows if status(r) in ("duplicate", "near-duplicate")]
+    bad = [r for r in rows if status(r) == "skipped"]
     return OrderedDict([
         ("inputs", len(rows)),
-        ("reshaped", len(written)),
+        ("reshaped", sum(1 for r in rows if status(r) == "kept")),
         ("duplicates", len(dup)),
-        ("duplicates by kind", Counter((r.get(reason) or r.get(status)) for r in dup)),
+        ("duplicates by kind", Counter("%s (%s)" % (status(r), r.get("reason") or "?") for r in dup)),
         ("skipped", len(bad)),
-        ("skipped by reason", Counter((r.get(reason) or r.get(status) or "?") for r in bad)),
-        ("statuses", statuses),
+        ("skipped by reason", Counter((r.get("reason") or "?") for r in bad)),
     ])
 
 
@@ -327,7 +329,8 @@ def counts_section(dl, rs, flt, labeled, training_images, threshold):
     if dl:
         for reason, n in sorted(dl["failed by reason"].items(), key=lambda kv: (-kv[1], str(kv[0]))):
             rows.append(("download", "  failed: %s" % reason, n))
-    rows += [("reshape", "reshaped", val(rs, "reshaped")),
+    rows += [("reshape", "inputs", val(rs, "inputs")),
+             ("reshape", "reshaped", val(rs, "reshaped")),
              ("reshape", "duplicates removed", val(rs, "duplicates"))]
     if rs:
         for kind, n in sorted(rs["duplicates by kind"].items(), key=lambda kv: str(kv[0])):
