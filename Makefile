@@ -116,12 +116,14 @@ reshape: $(INGEST_STAMP) ## square downloads/*/* into DATA_DIR/reshaped/<n>.jpg 
 
 # ---------------------------------------------------------------- tests
 .PHONY: test
-test: $(STAMP) ## run the test suite (creates the environments first if missing)
-	$(VENV)/bin/python -m pytest tests $(PYTEST_ARGS)
+test: $(STAMP) $(INGEST_STAMP) ## run the test suite (creates the environments first if missing)
+	$(VENV)/bin/python -m pytest tests --ignore tests/ingest $(PYTEST_ARGS)
+	@# tests/ingest: download and reshape, in their own environment (exit 5: PYTEST_ARGS selected none there)
+	$(INGEST_VENV)/bin/python -m pytest tests/ingest -p no:cacheprovider $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 .PHONY: clean
 clean: ## remove the environments (data/ and generated/ are never touched)
-	rm -rf $(VENV) $(TOOLS)
+	rm -rf $(VENV) $(TOOLS) $(INGEST_VENV)
 
 # ---- filter and label (issue 4)
 TARGET ?= pikachu## filter/label: the wanted class, labeled/*/<TARGET>/ (the CNN's probability means "is TARGET")

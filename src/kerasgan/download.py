@@ -233,7 +233,7 @@ def download_keyword(keyword, urls, source, folder, downloader, manifest, limit,
     pending = deque()
     for url in urls:
         row = manifest.get((keyword, url))
-        if row and row["status"] == "saved" and (folder.path.parent / row["file"]).is_file() \
+        if row and row["file"] and (folder.path.parent / row["file"]).is_file() \
                 and os.path.getsize(folder.path.parent / row["file"]) == int(row["bytes"] or -1):
             if kept < limit:
                 counts["skipped"] += 1

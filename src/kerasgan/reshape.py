@@ -369,7 +369,8 @@ def main(args):
     stamp_path = reports / "reshape.json"
     import imagehash
     options = dict(version=VERSION, size=args.size, dedupe=dedupe, quality=args.quality,
-                   max_file_mb=args.max_file_mb, pillow=PIL.__version__,
+                   max_file_mb=args.max_file_mb, mem_mb=args.mem_mb, time_limit=args.time_limit,
+                   pillow=PIL.__version__,
                    imagehash=getattr(imagehash, "__version__", "?"))
     stamp = fingerprint(inputs, options)
     if not args.force and stamp_path.is_file():
