@@ -273,7 +273,7 @@ docker-image: ## build $(IMAGE):$(DOCKER_FLAVOUR) for this machine (and $(IMAGE)
 .PHONY: docker-suite
 docker-suite: ## run the test suite in $(IMAGE):$(DOCKER_FLAVOUR)-test through the runner (docker-test builds it)
 	$(DOCKER_RUN) $(IMAGE):$(DOCKER_FLAVOUR)-test python -m pytest -p no:cacheprovider \
-	  --basetemp "$(KERASGAN_OUT_DIR)/docker-test/pytest" tests $(PYTEST_ARGS)
+	  --basetemp "$(KERASGAN_OUT_DIR)/docker-test/pytest" /app/tests $(PYTEST_ARGS)
 
 .PHONY: docker-probe
 docker-probe: ## write a file into DATA_DIR/$$PROBE/ and OUT_DIR/docker-test/probe/ through the runner (docker-test's ownership check)
