@@ -387,7 +387,8 @@ def build(pipeline="pikachu", run=None, data=None, out=None, now=None):
     threshold = (flt.get("score") or {}).get("threshold")
     history, losses, diversity, memo = gan_history(run_path if run_exists else None)
     training_images = None
-    for source in (summary or {}, config or {}):
+    for source in (summary or {}, config or {}, (config or {}).get("data") or {},
+                   ((summary or {}).get("config") or {}).get("data") or {}):
         for key in ("training_images", "train_images", "images", "n_images"):
             if number(source.get(key)) is not None:
                 training_images = int(number(source[key]))
@@ -534,43 +535,57 @@ def build(pipeline="pikachu", run=None, data=None, out=None, now=None):
 
 
 def samples_section(run_path):
+    """samples/ as `make generate` writes it: grid.png, sample-<rank>.png, samples.json."""
     folder = run_path / "samples"
     if not folder.is_dir():
         return not_run("generate (no samples/)")
-    out = []
+    meta = read_json(folder / "samples.json") or {}
     pngs = sorted(p for p in folder.rglob("*.png") if p.is_file())
-    grids_ = [p for p in pngs if "grid" in p.name.lower()]
-    singles = [p for p in pngs if p not in grids_]
-    for p in grids_:
-        label = "NICE grid" if "nice" in str(p.relative_to(folder)).lower() else "grid"
-        out.append('<figure>%s<figcaption>%s: %s</figcaption></figure>'
-                   % (img(rel(p, run_path), label, "big"), esc(label), esc(p.relative_to(folder))))
-    for group in ("nice", ""):
-        chosen = [p for p in singles if (("nice" in str(p.relative_to(folder)).lower()) == bool(group))]
+    if not pngs:
+        return not_run("generate (samples/ is empty)")
+    out = []
+    if meta:
+        how = ("NICE: the %s of %s candidates the discriminator rated most real"
+               % (meta.get("n", "?"), meta.get("candidates", "?")) if meta.get("nice")
+               else "%s samples" % meta.get("n", len(pngs)))
+        out.append("<p>%s, from the generator of epoch %s (EPOCH=%s), SEED %s.</p>"
+                   % (esc(how), esc(meta.get("epoch", "?")), esc(meta.get("requested_epoch", meta.get("which", "?"))),
+                      esc(meta.get("seed", "?"))))
+    for p in (p for p in pngs if "grid" in p.name.lower()):
+        nice = meta.get("nice") or "nice" in str(p.relative_to(folder)).lower()
+        label = "NICE grid" if nice else "grid"
+        out.append('<figure>%s<figcaption>%s: samples/%s</figcaption></figure>'
+                   % (img(rel(p, run_path), label, "big"), esc(label), esc(p.relative_to(folder).as_posix())))
+    singles = [p for p in pngs if "grid" not in p.name.lower()]
+    for nice in (True, False):
+        chosen = [p for p in singles if bool(meta.get("nice") or "nice" in str(p.relative_to(folder)).lower()) == nice]
         if chosen:
-            out.append("<h3>%s samples (%d, first %d shown)</h3>" % ("NICE" if group else "Final",
-                                                                    len(chosen), min(len(chosen), 20)))
+            out.append("<h3>%s samples (%d, the first %d)</h3>" % ("NICE" if nice else "Final",
+                                                                  len(chosen), min(len(chosen), 20)))
             out.append("".join('<figure>%s</figure>' % img(rel(p, run_path), p.name, width=THUMB)
                                for p in chosen[:20]))
-    return "\n".join(out) or not_run("generate (samples/ is empty)")
+    return "\n".join(out)
 
 
 def collapse_threshold(config, summary):
+    """The diversity below which training warns of mode collapse: the run's, else issue 5's default."""
     for source in (config or {}, summary or {}):
         for key, value in source.items():
             if ("collapse" in key.lower() or "diversity_threshold" in key.lower()) and number(value) is not None:
                 return number(value)
-    return None
+    try:
+        from .pikachu_gan.train import DIVERSITY_WARN
+        return float(DIVERSITY_WARN)
+    except Exception:  # another pipeline, or no training code: no line drawn
+        return None
 
 
 def collapse_warning(history, diversity, config, summary):
-    """The run's own warning if it recorded one, else ours from history and its threshold."""
-    for source in (summary or {},):
-        for key in ("mode_collapse", "collapse_warning", "warnings"):
-            value = source.get(key)
-            if value:
-                return value if isinstance(value, str) else "; ".join(map(str, value)) \
-                    if isinstance(value, list) else "mode collapse recorded by the run: %s" % (value,)
+    """The run's own warnings if it recorded any, else ours from history and the threshold."""
+    recorded = (summary or {}).get("warnings")
+    if recorded:
+        items = recorded if isinstance(recorded, list) else [recorded]
+        return "; ".join(str(w.get("message") or w) if isinstance(w, dict) else str(w) for w in items)
     threshold = collapse_threshold(config, summary)
     if history and diversity and threshold is not None:
         ep = column(history, "epoch") or list(history[0].keys())[0]
