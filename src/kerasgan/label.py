@@ -75,8 +75,14 @@ def main(args):
         print("kerasgan label: error: %s" % error, file=sys.stderr)
         return 2
     data_dir = Path(args.data_dir or paths.data_dir())
-    server = make_server(data_dir, classes, seed=args.seed, valid_ratio=args.valid_ratio,
-                         port=args.port)
+    try:
+        server = make_server(data_dir, classes, seed=args.seed, valid_ratio=args.valid_ratio,
+                             port=args.port)
+    except OSError as error:
+        print("kerasgan label: error: cannot listen on 127.0.0.1:%d (%s); choose another port "
+              "with PORT=... (make) or --port" % (args.port, error.strerror or error),
+              file=sys.stderr)
+        return 2
     n = len(list_images(data_dir))
     print("label: %d image(s) of %s; classes %s. Open %s (Ctrl-C to stop)."
           % (n, data_dir / paths.RESHAPED, ", ".join(classes), server.url), flush=True)
