@@ -233,3 +233,16 @@ def test_classes_put_target_first():
         label.parse_classes("pikachu", "pikachu")
     with pytest.raises(label.LabelError):
         label.parse_classes("../x")
+
+
+def test_cli_says_when_the_port_is_taken(tmp_path):
+    from conftest import run_cli
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = run_cli("label", "--port", port, "--data-dir", tmp_path,
+                         check=False, timeout=60)
+    assert result.returncode == 2
+    assert "cannot listen on 127.0.0.1:%d" % port in result.stderr
+    assert "Traceback" not in result.stderr
