@@ -345,6 +345,12 @@ def configure(parser):
 
 
 def main(args):
+    # Workers are forked from here: keep numeric libraries single-threaded (small address space under
+    # the memory limit, whatever the core count) and do not import them in this process.
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+    from importlib.metadata import version
+
     import PIL
     root = Path(args.data_dir) if args.data_dir else paths.data_dir()
     if args.dedupe.strip().lower() in ("off", "none", "no", "-1", ""):
@@ -367,11 +373,10 @@ def main(args):
     out_dir.mkdir(parents=True, exist_ok=True)
     reports.mkdir(parents=True, exist_ok=True)
     stamp_path = reports / "reshape.json"
-    import imagehash
     options = dict(version=VERSION, size=args.size, dedupe=dedupe, quality=args.quality,
                    max_file_mb=args.max_file_mb, mem_mb=args.mem_mb, time_limit=args.time_limit,
                    pillow=PIL.__version__,
-                   imagehash=getattr(imagehash, "__version__", "?"))
+                   imagehash=version("ImageHash"))
     stamp = fingerprint(inputs, options)
     if not args.force and stamp_path.is_file():
         try:
