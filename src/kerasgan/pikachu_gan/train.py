@@ -180,10 +180,12 @@ def enable_determinism(deterministic):
 
 
 def describe_device(threads):
-    from tensorflow.python.client import device_lib
-    gpus = [d.physical_device_desc for d in device_lib.list_local_devices() if d.device_type == "GPU"]
+    # Ask the seeded session (allow_growth) rather than device_lib, which would grab all GPU memory.
+    import keras.backend as K
+    gpus = [d.name.split("device:")[-1] for d in K.get_session().list_devices()
+            if d.device_type == "GPU"]
     if gpus:
-        return "GPU: " + "; ".join(gpus)
+        return "GPU (%s; not bit-exact, see README)" % ", ".join(gpus)
     return "CPU (%d intra-op thread%s)" % (threads, "" if threads == 1 else "s")
 
 
@@ -224,13 +226,9 @@ class _StopFlag(object):
 
 # ---------------------------------------------------------------- training
 def train(config, images, folder):
-    import keras.backend as K
-    import tensorflow as tf
-
     from .. import determinism
     from .images import CollapseMeter, grid, save_png, to_uint8
 
-    tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     runfolder.write_json(folder / runfolder.CONFIG, config)   # before training starts
@@ -240,6 +238,10 @@ def train(config, images, folder):
     if state and state["epoch"] >= epochs - 1 and (folder / "generator.h5").exists():
         log("train: run %s already finished (%d epochs); nothing to do" % (folder, state["epoch"] + 1))
         return 0
+
+    import keras.backend as K
+    import tensorflow as tf
+    tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
 
     enable_determinism(config["deterministic"])
     determinism.seed_everything(config["seed"], threads=config["threads"])
@@ -268,8 +270,8 @@ def train(config, images, folder):
     runfolder.write_history(folder, history)
 
     writer = tf.summary.FileWriter(str(folder / runfolder.LOGS))
-    if start:   # let TensorBoard drop events of the redone epochs
-        writer.add_session_log(tf.SessionLog(status=tf.SessionLog.START), global_step=start)
+    # let TensorBoard drop events of epochs a killed session logged and this one redoes
+    writer.add_session_log(tf.SessionLog(status=tf.SessionLog.START), global_step=start)
 
     x_train = images.astype(np.float32) / 255.0
     n = len(x_train)
