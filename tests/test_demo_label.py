@@ -75,9 +75,11 @@ def test_labeled_folders_have_the_original_counts_and_the_right_classes(dirs):
     classes, _ = check_labeled(labeled, "smiley")
     assert classes == ["others", "smiley"]
 
-    # same seed: same draw (rewritten, since this command wrote it); another seed: another draw
-    run_cli("demo-label", "--seed", "0")
-    assert listing(labeled) == files
+    # same seed: same draw, files left untouched (Make's fingerprints see no change); another seed:
+    # another draw (rewritten, since this command wrote it)
+    times = {p: p.stat().st_mtime_ns for p in labeled.rglob("*.jpg")}
+    assert "unchanged" in run_cli("demo-label", "--seed", "0").stdout
+    assert {p: p.stat().st_mtime_ns for p in labeled.rglob("*.jpg")} == times
     run_cli("demo-label", "--seed", "1")
     assert listing(labeled) != files
 
