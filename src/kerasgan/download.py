@@ -250,16 +250,16 @@ def download_keyword(keyword, urls, source, folder, downloader, manifest, limit,
                                         status=status, reason=reason, time=now())
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        running = {}
-        while pending or running:
-            while pending and len(running) < workers and kept + len(running) < limit:
+        running = deque()  # (future, url, number) in URL order: results are taken in that order,
+        while pending or running:  # so which of two equal files is kept does not depend on timing
+            while pending and len(running) < 4 * workers and kept + len(running) < limit:
                 url = pending.popleft()
-                running[pool.submit(downloader.fetch, url)] = (url, folder.number())
+                running.append((pool.submit(downloader.fetch, url), url, folder.number()))
             if not running:
                 break
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                url, number = running.pop(future)
+            wait([running[0][0]], return_when=FIRST_COMPLETED)
+            while running and running[0][0].done():
+                future, url, number = running.popleft()
                 fetched = future.result()
                 if not fetched.ok:
                     record(url, "failed", fetched.reason)
