@@ -161,6 +161,7 @@ def test_full_report_every_image_loads_in_chromium(tmp_path, dirs):
                  "skipped: truncated:image file is truncated\t1", "scored\t6", "kept at THRESHOLD 0.99\t3",
                  "training images\t3", "labeled/trains/smiley\t2"):
         assert line in text, line
+    assert "download \u2713 \u2192 reshape \u2713 \u2192 label \u2713 \u2192 filter \u2713 \u2192 train \u2713 \u2192 generate \u2713" in text
     assert "Best epoch 20" in text
     assert "p=0.999" in text and "p=0.420" in text
     assert "tensorflow" in text and "CPU" in text
@@ -177,6 +178,7 @@ def test_report_with_nothing_run_says_not_run_and_still_loads(tmp_path, dirs):
     assert str(page_path) in result.stdout
     images, text = check_in_chromium(page_path, tmp_path / "empty.png")
     assert all(i["width"] for i in images)
+    assert "train (not run)" in text and "download (not run)" in text
     for what in ("found (image URLs)\tnot run", "scored\tnot run", "training images\tnot run",
                  "filter training: not run", "timelapse.gif: not run", "generate (no samples/): not run"):
         assert what in text, what

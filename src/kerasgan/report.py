@@ -47,7 +47,7 @@ text-align:left;vertical-align:top} th{background:#f4f4f4} td.n{text-align:right
 padding:.5em 1em} .ok{color:#276b2b}
 figure{display:inline-block;margin:.3em;text-align:center;font-size:.8em}
 figure img{display:block;image-rendering:pixelated;border:1px solid #ddd}
-img.big{max-width:100%;image-rendering:pixelated} .row img{margin-right:1em}
+img.big{max-width:100%;height:auto;image-rendering:pixelated} .stages span{margin:0 .2em} .row img{margin-right:1em}
 code{background:#f4f4f4;padding:0 .2em}
 """
 
@@ -407,6 +407,21 @@ def build(pipeline="pikachu", run=None, data=None, out=None, now=None):
     if not run_exists:
         parts.append('<p class="warn">No training run found under %s: the training stage has '
                      'not run.</p>' % esc(Path(out) / pipeline))
+    stages = OrderedDict([("download", dl is not None), ("reshape", rs is not None),
+                          ("label", labeled is not None), ("filter", flt.get("scores") is not None),
+                          ("train", history is not None),
+                          ("generate", (run_path / "samples" / "grid.png").is_file())])
+    parts.append('<p class="stages">%s</p>' % " &rarr; ".join(
+        '<span class="%s">%s %s</span>' % ("ok" if done else "notrun", esc(name), "&#10003;" if done else "(not run)")
+        for name, done in stages.items()))
+    glance = [(p, caption) for p, caption in (
+        (run_path / "samples" / "grid.png", "samples"),
+        (run_path / "timelapse.gif", "timelapse"),
+        (grids(run_path)[-1][1] if grids(run_path) else None, "last grid")) if p is not None and p.is_file()]
+    if glance:
+        parts.append('<div class="row">%s</div>' % "".join(
+            '<figure>%s<figcaption>%s</figcaption></figure>' % (img(rel(p, run_path), caption, "big", 300), esc(caption))
+            for p, caption in glance))
 
     # -- counts
     parts.append("<h2>Counts at each stage</h2>")
