@@ -129,3 +129,14 @@ def test_shipped_labels_have_enough_of_each_class_for_the_original_split():
     assert labels["1f600"] == "smiley" and named["1f600"] == "grinning face"
     assert labels["1f431"] == "others"       # cat face: a face, not a yellow smiley
     assert labels["1f608"] == "others"       # smiling face with horns is purple
+
+
+def test_a_second_server_on_the_same_corpus_serves_the_same_urls(corpus):
+    """The download manifest is keyed by URL: same ports again, so a re-run of the demo resumes."""
+    with demo_search.SearchServer(corpus) as first:
+        urls = (first.search_url, first.image_base)
+    with demo_search.SearchServer(corpus) as second:
+        assert (second.search_url, second.image_base) == urls
+        # while those ports are taken, a third server still starts, elsewhere
+        with demo_search.SearchServer(corpus) as third:
+            assert third.image_base != second.image_base

@@ -3,7 +3,8 @@
 The download stage's `google` source drives real headless Chromium to a results page and reads
 the image URLs out of its source the way google_images_download 3.0.1 does: it only accepts
 `https://` URLs found as `["https://...png"` (Google's JSON arrays) or `"ou":"https://..."`.
-So this server is two listeners on 127.0.0.1 with random free ports:
+So this server is two listeners on 127.0.0.1 with free ports (random the first time, then the same
+ones again if still free, so a re-run serves the same image URLs and the download resumes):
 
 - HTTP  `/search?q=<words>`  results page: every corpus emoji whose keywords contain all the
   words, in codepoint order, as thumbnails (`<a href=IMAGE><img src=/thumbs/...></a>`) and as a
@@ -38,6 +39,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 from . import demo_corpus, paths
 
 HOST = "127.0.0.1"
+PORTS = ".demo-search-ports.json"  # in the corpus folder: the ports of the last run
 IMAGE_NAME = re.compile(r"^/(images|thumbs)/([0-9a-f]{4,6})\.png$")
 
 
@@ -149,14 +151,28 @@ class SearchServer:
         self._tmp = None
         self.ca = None
 
+    def _bind(self, name, handler):
+        """The port this corpus's server had last time if it is free (so the image URLs, which the
+        download manifest keys on, stay the same across demo runs and its resume works), else any."""
+        try:
+            port = int(self._ports.get(name, 0))
+            return ThreadingHTTPServer((HOST, port), handler)
+        except (OSError, ValueError, TypeError, OverflowError):
+            return ThreadingHTTPServer((HOST, 0), handler)
+
     def __enter__(self):
         image_base = lambda: self.image_base  # noqa: E731 (known once both ports are bound)
-        self.search = ThreadingHTTPServer((HOST, 0), _handler(self.corpus, image_base, True))
+        ports_file = self.corpus.folder / PORTS
+        try:
+            self._ports = json.loads(ports_file.read_text())
+        except (OSError, ValueError):
+            self._ports = {}
+        self.search = self._bind("search", _handler(self.corpus, image_base, True))
         self._servers.append(self.search)
         if self.tls:
             self._tmp = tempfile.mkdtemp(prefix="kerasgan-demo-tls-")
             context, self.ca = make_tls_context(self._tmp)
-            images = ThreadingHTTPServer((HOST, 0), _handler(self.corpus, image_base, False))
+            images = self._bind("images", _handler(self.corpus, image_base, False))
             images.socket = context.wrap_socket(images.socket, server_side=True)
             self._servers.append(images)
             self.image_base = "https://%s:%d" % (HOST, images.server_address[1])
@@ -164,6 +180,11 @@ class SearchServer:
             self.image_base = "http://%s:%d" % (HOST, self.search.server_address[1])
         self.base = "http://%s:%d" % (HOST, self.search.server_address[1])
         self.search_url = self.base + "/search?q={query}"
+        try:
+            ports_file.write_text(json.dumps({"search": self.search.server_address[1],
+                                              "images": self._servers[-1].server_address[1]}))
+        except OSError:
+            pass
         for server in self._servers:
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, daemon=True).start()
