@@ -15,7 +15,7 @@ PYTHON ?=## Python 3.7 interpreter for .venv (default: python3.7 on PATH, else n
 VENV ?= .venv## the legacy environment (Python 3.7, TF 1.14, Keras 2.1.2)
 FLAVOUR ?= cpu## which lock the legacy environment installs: cpu or gpu
 IMAGE ?= kerasgan## Docker image name prefix (RUNNER=docker)
-RUNNER ?= $(shell docker image inspect $(IMAGE):cpu >/dev/null 2>&1 && echo docker || echo local)## local or docker (default: docker when an engine answers and the image exists)
+RUNNER ?= $(shell docker image inspect "$(IMAGE):$$(docker/gpu-flavour)" >/dev/null 2>&1 && echo docker || echo local)## local or docker (default: docker when an engine answers and this machine's image exists)
 PYTEST_ARGS ?=## extra arguments for pytest, e.g. -k shim
 INGEST_PYTHON ?=## Python 3.10+ for .venv-ingest (default: python3.13 ... python3.10, then python3 on PATH)
 INGEST_VENV ?= .venv-ingest## the ingestion environment for download/reshape (maintained Python, current Pillow)
@@ -49,6 +49,16 @@ INGEST_LOCK := $(REQ)/ingest.txt
 INGEST_STAMP := $(INGEST_VENV)/.installed
 INGEST_RUN = $(INGEST_VENV)/bin/python -m kerasgan
 
+# What a stage needs before it can run: the local environments, or nothing on the host when the
+# Docker images provide them (`make setup RUNNER=docker` builds those; see the docker section).
+ifeq ($(RUNNER),docker)
+LEGACY_ENV :=
+INGEST_ENV :=
+else
+LEGACY_ENV := $(STAMP)
+INGEST_ENV := $(INGEST_STAMP)
+endif
+
 # ---------------------------------------------------------------- help
 .PHONY: help
 help: ## list targets and variables
@@ -62,7 +72,7 @@ help: ## list targets and variables
 
 # ---------------------------------------------------------------- environment (issue: pinned legacy stack)
 .PHONY: setup
-setup: $(STAMP) $(INGEST_STAMP) ## create the environments and install the hashed locks (idempotent)
+setup: $(LEGACY_ENV) $(INGEST_ENV) ## create the environments and install the hashed locks (idempotent)
 
 $(STAMP): $(LOCK)
 	@py="$$(docker/find-python37 '$(PYTHON)')"; \
@@ -85,7 +95,7 @@ $(INGEST_STAMP): $(INGEST_LOCK) docker/find-python-ingest
 	@echo "setup: $(INGEST_VENV) matches $(INGEST_LOCK)"
 
 .PHONY: env-check
-env-check: $(STAMP) ## print versions, GPU and CUDA/cuDNN; fail if anything drifts from the lock
+env-check: $(LEGACY_ENV) ## print versions, GPU and CUDA/cuDNN; fail if anything drifts from the lock
 	$(LEGACY_RUN) env-check --lock $(LOCK)
 
 .PHONY: lock
@@ -105,13 +115,13 @@ $(TOOLS)/bin/uv: $(REQ)/tools.txt
 
 # ---------------------------------------------------------------- data pipeline (issue 4): download, reshape
 .PHONY: download
-download: $(INGEST_STAMP) ## find image URLs for KEYWORDS (SOURCE) and fetch them into DATA_DIR/downloads/ (resumes)
+download: $(INGEST_ENV) ## find image URLs for KEYWORDS (SOURCE) and fetch them into DATA_DIR/downloads/ (resumes)
 	$(INGEST_RUN) download --source '$(SOURCE)' --keywords '$(KEYWORDS)' --limit '$(LIMIT)' \
 	  $(if $(URLS),--urls '$(URLS)') $(if $(CHROMEDRIVER),--chromedriver '$(CHROMEDRIVER)') \
 	  $(if $(SEARCH_URL),--search-url '$(SEARCH_URL)') $(if $(CA_BUNDLE),--ca-bundle '$(CA_BUNDLE)')
 
 .PHONY: reshape
-reshape: $(INGEST_STAMP) ## square downloads/*/* into DATA_DIR/reshaped/<n>.jpg (SIZE), report bad files and duplicates
+reshape: $(INGEST_ENV) ## square downloads/*/* into DATA_DIR/reshaped/<n>.jpg (SIZE), report bad files and duplicates
 	$(INGEST_RUN) reshape $(if $(SIZE),--size '$(SIZE)') --dedupe '$(DEDUPE)' $(if $(JOBS),--jobs '$(JOBS)')
 
 # ---------------------------------------------------------------- tests
@@ -162,14 +172,14 @@ $(FILTER_TRAIN_INPUTS): filter-inputs
 $(FILTER_SCORE_INPUTS): filter-inputs
 	@$(call filter_fingerprint,'$(FILTER_DATA)/reshaped','THRESHOLD=$(THRESHOLD)')
 
-$(FILTER_MODEL): $(FILTER_TRAIN_INPUTS) $(FILTER_CODE) | $(STAMP)
+$(FILTER_MODEL): $(FILTER_TRAIN_INPUTS) $(FILTER_CODE) | $(LEGACY_ENV)
 	$(LEGACY_RUN) filter train --target '$(TARGET)' --seed $(SEED) --epochs $(FILTER_EPOCHS) \
 	  --steps $(FILTER_STEPS) --min-images $(FILTER_MIN_IMAGES)
 
-$(FILTER_SCORES): $(FILTER_MODEL) $(FILTER_SCORE_INPUTS) $(FILTER_CODE) | $(STAMP)
+$(FILTER_SCORES): $(FILTER_MODEL) $(FILTER_SCORE_INPUTS) $(FILTER_CODE) | $(LEGACY_ENV)
 	$(LEGACY_RUN) filter score --threshold $(THRESHOLD)
 
-label: | $(STAMP) ## local page (127.0.0.1:PORT) to click reshaped/ images into labeled/{trains,valids}/<class>/
+label: | $(LEGACY_ENV) ## local page (127.0.0.1:PORT) to click reshaped/ images into labeled/{trains,valids}/<class>/
 	$(LEGACY_RUN) label --target '$(TARGET)' --classes '$(CLASSES)' --port $(PORT) --seed $(SEED) \
 	  --valid-ratio $(VALID_RATIO)
 
@@ -191,14 +201,14 @@ EPOCH ?=## generate: best (lowest discriminator loss, default), last, or a kept 
 gan_opt = $(if $(strip $(2)),$(1) '$(strip $(2))')
 
 .PHONY: train generate
-train: | $(STAMP) ## train the Pikachu GAN into OUT_DIR/pikachu/<RUN>/ (same RUN again resumes it)
+train: | $(LEGACY_ENV) ## train the Pikachu GAN into OUT_DIR/pikachu/<RUN>/ (same RUN again resumes it)
 	$(LEGACY_RUN) train --seed $(SEED) $(call gan_opt,--run,$(RUN)) $(call gan_opt,--epochs,$(EPOCHS)) \
 	  $(call gan_opt,--save-every,$(SAVE_EVERY)) $(call gan_opt,--nch,$(NCH)) \
 	  $(call gan_opt,--kernel,$(KERNEL)) $(call gan_opt,--dropout,$(DROPOUT)) \
 	  $(call gan_opt,--size,$(SIZE)) $(call gan_opt,--deterministic,$(DETERMINISTIC)) \
 	  $(call gan_opt,--train-dir,$(TRAIN_DIR))
 
-generate: | $(STAMP) ## sample a trained run into OUT_DIR/pikachu/<RUN>/samples/ (EPOCH=, N=, NICE=1)
+generate: | $(LEGACY_ENV) ## sample a trained run into OUT_DIR/pikachu/<RUN>/samples/ (EPOCH=, N=, NICE=1)
 	$(LEGACY_RUN) generate --seed $(SEED) $(call gan_opt,--run,$(RUN)) $(call gan_opt,--n,$(N)) \
 	  $(call gan_opt,--nice,$(NICE)) $(call gan_opt,--epoch,$(EPOCH))
 
@@ -344,15 +354,15 @@ demo: setup ## the whole pipeline offline on the embedded emoji corpus into DEMO
 	  echo "demo: timelapse $$run/timelapse.gif"; \
 	  echo "demo: data     $(DEMO_DATA)/"
 
-demo-corpus: | $(STAMP) ## render the emoji font into DATA_DIR/demo-corpus/ (images + index.csv; once)
+demo-corpus: | $(LEGACY_ENV) ## render the emoji font into DATA_DIR/demo-corpus/ (images + index.csv; once)
 	$(LEGACY_RUN) demo-corpus $(if $(FONT),--font '$(FONT)')
 
-demo-download: | $(STAMP) $(INGEST_STAMP) ## `make download` from the local emoji search (DEMO_KEYWORDS) into DATA_DIR/downloads/
+demo-download: | $(STAMP) $(INGEST_ENV) ## `make download` from the local emoji search (DEMO_KEYWORDS) into DATA_DIR/downloads/
 	$(DEMO_SEARCH) -- $(MAKE) --no-print-directory download SOURCE=google KEYWORDS='$(DEMO_KEYWORDS)' \
 	  SEARCH_URL='{search_url}' CA_BUNDLE='{ca}'
 
-demo-label: | $(STAMP) ## DATA_DIR/labeled/ from the shipped demo labels (smiley/others, 30+50 train, 12+20 valid)
+demo-label: | $(LEGACY_ENV) ## DATA_DIR/labeled/ from the shipped demo labels (smiley/others, 30+50 train, 12+20 valid)
 	$(LEGACY_RUN) demo-label --seed $(SEED)
 
-report: | $(STAMP) ## write OUT_DIR/pikachu/<RUN>/report.html: counts, curves, grids, samples (RUN default: newest run)
+report: | $(LEGACY_ENV) ## write OUT_DIR/pikachu/<RUN>/report.html: counts, curves, grids, samples (RUN default: newest run)
 	$(LEGACY_RUN) report $(if $(strip $(RUN)),--run '$(strip $(RUN))')
