@@ -126,7 +126,7 @@ reshape: $(INGEST_ENV) ## square downloads/*/* into DATA_DIR/reshaped/<n>.jpg (S
 
 # ---------------------------------------------------------------- tests
 .PHONY: test
-test: $(STAMP) $(INGEST_STAMP) ## run the test suite (creates the environments first if missing)
+test: $(STAMP) $(INGEST_STAMP) $(TOOLS)/bin/uv ## run the test suite (creates the environments first if missing; hadolint from .venv-tools)
 	$(VENV)/bin/python -m pytest tests --ignore tests/ingest $(PYTEST_ARGS)
 	@# tests/ingest: download and reshape, in their own environment (exit 5: PYTEST_ARGS selected none there)
 	$(INGEST_VENV)/bin/python -m pytest tests/ingest -p no:cacheprovider $(PYTEST_ARGS) || [ $$? -eq 5 ]

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 from PIL import Image
@@ -83,7 +84,7 @@ def test_reshaped_empty_and_cli_errors(tmp_path):
         reshaped_images(tmp_path / "reshaped")
     # The CLI turns them into one line and exit code 2, before importing TensorFlow.
     env = dict(os.environ, KERASGAN_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT / "src"))
-    result = subprocess.run([str(ROOT / ".venv/bin/python"), "-m", "kerasgan", "filter"],
+    result = subprocess.run([sys.executable, "-m", "kerasgan", "filter"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             universal_newlines=True, timeout=120)
     assert result.returncode == 2

@@ -168,15 +168,9 @@ def gan_targets(n):
 
 
 def enable_determinism(deterministic):
-    if not deterministic:
-        return
-    from .. import determinism
-    try:
+    if deterministic:
+        from .. import determinism
         determinism.enable_gpu_determinism()
-    except ImportError as error:
-        os.environ["TF_CUDNN_DETERMINISTIC"] = "1"
-        log("warning: DETERMINISTIC=1: TF_CUDNN_DETERMINISTIC set, but tensorflow-determinism's "
-            "patch is unavailable (%s); the installed release may be an empty stub (0.4.0)" % error)
 
 
 def describe_device(threads):
