@@ -212,6 +212,7 @@ def test_newest_run_is_the_default_and_collapse_is_flagged(dirs):
                    dict(epoch=10, generator_loss=1, discriminator_loss=1, diversity=diversity)])
     import os
     os.utime(str(out / "pikachu" / "old"), (1, 1))
+    (out / "pikachu" / report.NO_RUN).mkdir()  # newer, but no run: a report written before training
     path = report.build("pikachu", None, data, out)
     assert path.parent.name == "new"
     assert "possible mode collapse" in path.read_text(encoding="utf-8")

@@ -92,12 +92,14 @@ def column(rows, *names):
 
 
 def find_run(pipeline, run=None, root=None):
-    """OUT_DIR/<pipeline>/<run>; the newest run folder when run is None (None if there is none)."""
+    """OUT_DIR/<pipeline>/<run>; the newest run (by its folder's time) when run is None, None if
+    there is none."""
     base = Path(root or paths.out_dir()) / pipeline
     if run:
         return base / run
-    runs = [p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")] \
-        if base.is_dir() else []
+    # a run is a folder the training stage wrote (config.json first), not e.g. the report's no-run/
+    runs = [p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")
+            and (p / "config.json").is_file()] if base.is_dir() else []
     return max(runs, key=lambda p: (p.stat().st_mtime, p.name)) if runs else None
 
 
