@@ -185,3 +185,4 @@ def test_make_filter_learns_keeps_and_reproduces(tmp_path):
         (data / "reports" / "filter_history.csv").read_bytes()
     assert [(r["file"], r["probability"]) for r in _read_csv(twin / "reports" / "filter_scores.csv")] \
         == [(r["file"], r["probability"]) for r in scores]
+    assert (twin / "models" / "filter.h5").read_bytes() == (data / "models" / "filter.h5").read_bytes()

@@ -30,6 +30,7 @@ def seed_everything(seed, threads=None, deterministic_gpu=False):
     from .compat import order_updates_after_reads
 
     order_updates_after_reads()  # without it, one seed still gives slightly different weights
+    untimed_hdf5()  # without it, two identical models saved a second apart differ in bytes
     tf.logging.set_verbosity(tf.logging.ERROR)  # TF 1.14's deprecation notices drown progress
     if os.environ.get("PYTHONHASHSEED") is None:
         # Can't take effect now; say so rather than silently be non-reproducible for set/dict order.
@@ -49,6 +50,37 @@ def seed_everything(seed, threads=None, deterministic_gpu=False):
     config.gpu_options.allow_growth = True
     K.set_session(tf.Session(graph=graph, config=config))
     return np.random.RandomState(seed)
+
+
+def untimed_hdf5():
+    """Make h5py (and so Keras's model.save / ModelCheckpoint) write no object timestamps.
+
+    HDF5 records creation and modification times in every group's and dataset's header by default,
+    so the same weights saved twice give different .h5 bytes. With this, equal weights give equal
+    files. Installed once per process; files stay readable by any HDF5 reader.
+    """
+    import h5py
+    from h5py import h5g, h5p
+
+    if getattr(h5py.Group.create_group, "_kerasgan", False):
+        return
+    create_dataset = h5py.Group.create_dataset
+
+    def untimed_dataset(self, name, *args, **kwargs):
+        kwargs.setdefault("track_times", False)
+        return create_dataset(self, name, *args, **kwargs)
+
+    def untimed_group(self, name, track_order=None):
+        gcpl = h5p.create(h5p.GROUP_CREATE)
+        gcpl.set_obj_track_times(False)
+        if track_order:
+            gcpl.set_link_creation_order(h5p.CRT_ORDER_TRACKED | h5p.CRT_ORDER_INDEXED)
+        name, lcpl = self._e(name, lcpl=True)
+        return h5py.Group(h5g.create(self.id, name, lcpl=lcpl, gcpl=gcpl))
+
+    untimed_group._kerasgan = True
+    h5py.Group.create_dataset = untimed_dataset
+    h5py.Group.create_group = untimed_group
 
 
 def enable_gpu_determinism():
