@@ -26,7 +26,7 @@ URLS ?=## download: for SOURCE=urls, a text file with one image URL per line
 CHROMEDRIVER ?=## download: chromedriver executable (default: chromedriver on PATH; never downloaded)
 SEARCH_URL ?=## download: results page template with {query}, e.g. http://127.0.0.1:8000/search?q={query}
 CA_BUNDLE ?=## download: PEM of extra CAs to trust for image URLs (a local HTTPS server's)
-SIZE ?=## reshape: side of the square RGB JPEGs in reshaped/ (default 256, the original's)
+SIZE ?=## reshape: side of the square JPEGs in reshaped/ (default 256); train: image side, a multiple of 8 (default 32): both the original's, so give SIZE to one stage at a time
 DEDUPE ?= 0## reshape: drop near duplicates at perceptual-hash distance <= DEDUPE (off: keep them)
 JOBS ?=## reshape: worker processes (default: all cores)
 
@@ -191,7 +191,6 @@ SAVE_EVERY ?=## train: grid + metrics + checkpoint every N epochs (default 100, 
 NCH ?=## train: generator/discriminator channels (default 512; 16 or less for a quick try)
 KERNEL ?=## train: kernel size h of every convolution (default 7)
 DROPOUT ?=## train: SpatialDropout2D rate, not recoverable from the original (default 0.5)
-SIZE ?=## train: image side, a multiple of 8 (default 32, the original's)
 DETERMINISTIC ?=## train: 1 = TF_CUDNN_DETERMINISTIC + tensorflow-determinism (GPU; CPU is exact anyway)
 TRAIN_DIR ?=## train: folder of training images (default DATA_DIR/predicted/)
 N ?=## generate: number of samples (default 100)
