@@ -1,4 +1,5 @@
 """Shared test helpers: where the repository is and how to run the CLI in a subprocess."""
+import csv
 import os
 import subprocess
 import sys
@@ -37,3 +38,11 @@ def dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("KERASGAN_DATA_DIR", str(data))
     monkeypatch.setenv("KERASGAN_OUT_DIR", str(out))
     return data, out
+
+
+def write_csv(path, fields, rows):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)

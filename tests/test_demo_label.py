@@ -1,19 +1,10 @@
 """demo-label (issue 6): the shipped labels file -> labeled/{trains,valids}/{smiley,others}/ in the
 original's numbers, traced through the download and reshape manifests as those stages write them."""
-import csv
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, write_csv
 from kerasgan import demo_label
-
-
-def write_csv(path, fields, rows):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def make_stages(data, smileys=45, others=75, extra_unlisted=("1f9ff",)):

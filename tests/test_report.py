@@ -1,24 +1,15 @@
 """`make report` (issue 6): built from small fixture folders in the stages' real file formats, then
 opened in real headless Chromium, where every image must load; a screenshot is saved."""
-import csv
 import json
 import re
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, write_csv
 from headless import IMAGES_JS, Page
 from kerasgan import report
 
 RUN = "fixture-run"
-
-
-def write_csv(path, fields, rows):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def colour_image(size, colour):
