@@ -115,19 +115,26 @@ def test_run_writes_config_history_grids_gif_logs_models_summary(reference):
     assert isinstance(summary["warnings"], list)
 
 
+def train_until_first_checkpoint(data, out, run, stdout):
+    """Start `kerasgan train` for RUN in the background; return it once its first checkpoint exists."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TF_CPP_MIN_LOG_LEVEL="2",
+               **env_for(data, out))
+    args = [sys.executable, "-m", "kerasgan", "train", "--run", run, "--epochs", str(EPOCHS),
+            "--seed", "0"] + TINY
+    proc = subprocess.Popen(args, env=env, stdout=stdout, stderr=subprocess.DEVNULL,
+                            universal_newlines=True)
+    checkpoint = run_folder(out, run) / "checkpoints" / "latest.npz"
+    deadline = time.time() + 240
+    while not checkpoint.exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.01)
+    return proc
+
+
 def test_sigkill_then_resume_is_byte_identical_to_uninterrupted(workspace, reference):
     data, out = workspace
     ref, _ = reference
     folder = run_folder(out, "killed")
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TF_CPP_MIN_LOG_LEVEL="2",
-               **env_for(data, out))
-    args = [sys.executable, "-m", "kerasgan", "train", "--run", "killed", "--epochs", str(EPOCHS),
-            "--seed", "0"] + TINY
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    checkpoint = folder / "checkpoints" / "latest.npz"
-    deadline = time.time() + 240
-    while not checkpoint.exists() and proc.poll() is None and time.time() < deadline:
-        time.sleep(0.01)
+    proc = train_until_first_checkpoint(data, out, "killed", stdout=subprocess.DEVNULL)
     os.kill(proc.pid, signal.SIGKILL)
     assert proc.wait() == -signal.SIGKILL, "the run ended before it could be killed"
     assert not (folder / "generator.h5").exists()
@@ -154,16 +161,7 @@ def test_sigterm_checkpoints_the_current_epoch_and_resume_matches(workspace, ref
     data, out = workspace
     ref, _ = reference
     folder = run_folder(out, "stopped")
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TF_CPP_MIN_LOG_LEVEL="2",
-               **env_for(data, out))
-    args = [sys.executable, "-m", "kerasgan", "train", "--run", "stopped", "--epochs", str(EPOCHS),
-            "--seed", "0"] + TINY
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            universal_newlines=True)
-    checkpoint = folder / "checkpoints" / "latest.npz"
-    deadline = time.time() + 240
-    while not checkpoint.exists() and proc.poll() is None and time.time() < deadline:
-        time.sleep(0.01)
+    proc = train_until_first_checkpoint(data, out, "stopped", stdout=subprocess.PIPE)
     proc.send_signal(signal.SIGTERM)
     output = proc.communicate(timeout=120)[0]
     assert proc.returncode == 128 + signal.SIGTERM, output
