@@ -19,16 +19,6 @@ RUNNER ?= $(shell docker image inspect "$(IMAGE):$$(docker/gpu-flavour)" >/dev/n
 PYTEST_ARGS ?=## extra arguments for pytest, e.g. -k shim
 INGEST_PYTHON ?=## Python 3.10+ for .venv-ingest (default: python3.13 ... python3.10, then python3 on PATH)
 INGEST_VENV ?= .venv-ingest## the ingestion environment for download/reshape (maintained Python, current Pillow)
-KEYWORDS ?= ピカチュウ,Pikachu,ポケモン,Pokemon## download: comma-separated search keywords (one downloads/<keyword>/ each)
-LIMIT ?= 10000## download: images kept per keyword
-SOURCE ?= google## download: where image URLs come from: google, bing or urls (with URLS=)
-URLS ?=## download: for SOURCE=urls, a text file with one image URL per line
-CHROMEDRIVER ?=## download: chromedriver executable (default: chromedriver on PATH; never downloaded)
-SEARCH_URL ?=## download: results page template with {query}, e.g. http://127.0.0.1:8000/search?q={query}
-CA_BUNDLE ?=## download: PEM of extra CAs to trust for image URLs (a local HTTPS server's)
-SIZE ?=## reshape: side of the square JPEGs in reshaped/ (default 256); train: image side, a multiple of 8 (default 32): both the original's, so give SIZE to one stage at a time
-DEDUPE ?= 0## reshape: drop near duplicates at perceptual-hash distance <= DEDUPE (off: keep them)
-JOBS ?=## reshape: worker processes (default: all cores)
 
 export PYTHONHASHSEED := $(SEED)
 export KERASGAN_DATA_DIR := $(abspath $(DATA_DIR))
@@ -61,14 +51,15 @@ endif
 
 # ---------------------------------------------------------------- help
 .PHONY: help
-help: ## list targets and variables
-	@printf 'Usage: make <target> [VAR=value ...]\n\nTargets:\n'
-	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sort -u \
-	  | awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
-	@printf '\nVariables (current value):\n'
-	@grep -hE '^[A-Z_]+ \?=.*## ' $(MAKEFILE_LIST) \
-	  | sed -E 's/^([A-Z_]+) \?=.*## (.*)$$/\1\t\2/' \
-	  | while IFS=$$'\t' read -r name text; do printf '  %-14s %s\n' "$$name" "$$text"; done
+help: ## list targets and variables, grouped by pipeline
+	@printf 'Usage: make <target> [VAR=value ...]\n'
+	@for file in $(MAKEFILE_LIST); do \
+	  title=$$(sed -n 's/^# help: //p' "$$file" | head -n 1); \
+	  printf '\n%s\n' "$${title:-Common: set-up, tests, Docker (variables shared by every pipeline)}"; \
+	  grep -hE '^[a-zA-Z0-9_.-]+:.*## ' "$$file" | awk 'BEGIN {FS = ":.*## "} {printf "  %-24s %s\n", $$1, $$2}'; \
+	  grep -hE '^[A-Z0-9_]+ \?=.*## ' "$$file" | sed -E 's/^([A-Z0-9_]+) \?=.*## (.*)$$/\1\t\2/' \
+	    | while IFS=$$'\t' read -r name text; do printf '  %-24s %s\n' "$$name" "$$text"; done; \
+	done
 
 # ---------------------------------------------------------------- environment (issue: pinned legacy stack)
 .PHONY: setup
@@ -113,17 +104,6 @@ $(TOOLS)/bin/uv: $(REQ)/tools.txt
 	$(TOOLS)/bin/python -m pip install --quiet --require-hashes -r $(REQ)/tools.txt
 	@touch $@
 
-# ---------------------------------------------------------------- data pipeline (issue 4): download, reshape
-.PHONY: download
-download: $(INGEST_ENV) ## find image URLs for KEYWORDS (SOURCE) and fetch them into DATA_DIR/downloads/ (resumes)
-	$(INGEST_RUN) download --source '$(SOURCE)' --keywords '$(KEYWORDS)' --limit '$(LIMIT)' \
-	  $(if $(URLS),--urls '$(URLS)') $(if $(CHROMEDRIVER),--chromedriver '$(CHROMEDRIVER)') \
-	  $(if $(SEARCH_URL),--search-url '$(SEARCH_URL)') $(if $(CA_BUNDLE),--ca-bundle '$(CA_BUNDLE)')
-
-.PHONY: reshape
-reshape: $(INGEST_ENV) ## square downloads/*/* into DATA_DIR/reshaped/<n>.jpg (SIZE), report bad files and duplicates
-	$(INGEST_RUN) reshape $(if $(SIZE),--size '$(SIZE)') --dedupe '$(DEDUPE)' $(if $(JOBS),--jobs '$(JOBS)')
-
 # ---------------------------------------------------------------- tests
 .PHONY: test
 test: $(STAMP) $(INGEST_STAMP) $(TOOLS)/bin/uv ## run the test suite (creates the environments first if missing; hadolint from .venv-tools)
@@ -134,82 +114,6 @@ test: $(STAMP) $(INGEST_STAMP) $(TOOLS)/bin/uv ## run the test suite (creates th
 .PHONY: clean
 clean: ## remove the environments (data/ and generated/ are never touched)
 	rm -rf $(VENV) $(TOOLS) $(INGEST_VENV)
-
-# ---- filter and label (issue 4)
-TARGET ?= pikachu## filter/label: the wanted class, labeled/*/<TARGET>/ (the CNN's probability means "is TARGET")
-CLASSES ?=## label: classes to click through, comma-separated (default: TARGET,others)
-THRESHOLD ?= 0.99## filter: copy reshaped images with probability >= THRESHOLD to predicted/ (original: int(p*100) >= 99)
-FILTER_EPOCHS ?= 100## filter: at most this many epochs (EarlyStopping, patience 3 on val_loss)
-FILTER_STEPS ?= 100## filter: steps per epoch, batch 32
-FILTER_MIN_IMAGES ?= 10## filter: refuse to train with fewer images in any labeled/<split>/<class>/
-VALID_RATIO ?= 0.3## label: share of each class written to labeled/valids/ (the rest to trains/)
-PORT ?= 8765## label: port of the labelling page on 127.0.0.1
-
-FILTER_DATA := $(abspath $(DATA_DIR))
-FILTER_MODEL := $(FILTER_DATA)/models/filter.h5
-FILTER_SCORES := $(FILTER_DATA)/reports/filter_scores.csv
-FILTER_CODE := $(wildcard src/kerasgan/filter*.py) src/kerasgan/determinism.py
-# Fingerprints of each step's inputs (file list with sizes and times, plus the variables): rewritten
-# only when they change, so Make retrains / rescores exactly when something it depends on changed.
-FILTER_TRAIN_INPUTS := $(FILTER_DATA)/models/.filter-train.inputs
-FILTER_SCORE_INPUTS := $(FILTER_DATA)/reports/.filter-score.inputs
-filter_fingerprint = mkdir -p $(dir $@); \
-	{ echo $(2); for d in $(1); do [ -d "$$d" ] && find "$$d" -type f ! -name '.*' -printf '%p %s %T@\n'; done | LC_ALL=C sort; } > $@.tmp; \
-	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
-
-.PHONY: filter filter-train filter-score label filter-inputs
-filter: filter-train filter-score ## train the find-TARGET CNN on labeled/, then keep reshaped/ images with p >= THRESHOLD in predicted/
-
-filter-train: $(FILTER_MODEL) ## train the filter CNN (labeled/ -> models/filter.h5, reports/filter_history.csv)
-
-filter-score: $(FILTER_SCORES) ## score reshaped/ with the trained filter (-> predicted/, reports/filter_scores.csv, contact sheet)
-
-filter-inputs: ## (internal) always check the fingerprints of the filter's inputs
-
-$(FILTER_TRAIN_INPUTS): filter-inputs
-	@$(call filter_fingerprint,'$(FILTER_DATA)/labeled/trains' '$(FILTER_DATA)/labeled/valids','TARGET=$(TARGET) SEED=$(SEED) FILTER_EPOCHS=$(FILTER_EPOCHS) FILTER_STEPS=$(FILTER_STEPS) FILTER_MIN_IMAGES=$(FILTER_MIN_IMAGES)')
-
-$(FILTER_SCORE_INPUTS): filter-inputs
-	@$(call filter_fingerprint,'$(FILTER_DATA)/reshaped','THRESHOLD=$(THRESHOLD)')
-
-$(FILTER_MODEL): $(FILTER_TRAIN_INPUTS) $(FILTER_CODE) | $(LEGACY_ENV)
-	$(LEGACY_RUN) filter train --target '$(TARGET)' --seed $(SEED) --epochs $(FILTER_EPOCHS) \
-	  --steps $(FILTER_STEPS) --min-images $(FILTER_MIN_IMAGES)
-
-$(FILTER_SCORES): $(FILTER_MODEL) $(FILTER_SCORE_INPUTS) $(FILTER_CODE) | $(LEGACY_ENV)
-	$(LEGACY_RUN) filter score --threshold $(THRESHOLD)
-
-label: | $(LEGACY_ENV) ## local page (127.0.0.1:PORT) to click reshaped/ images into labeled/{trains,valids}/<class>/
-	$(LEGACY_RUN) label --target '$(TARGET)' --classes '$(CLASSES)' --port $(PORT) --seed $(SEED) \
-	  --valid-ratio $(VALID_RATIO)
-
-# ---- GAN training (issue 5)
-# Empty defaults here mean "the Python default" (kerasgan/pikachu_gan/train.py, DEFAULTS table).
-RUN ?=## train/generate: run name, OUT_DIR/pikachu/<RUN>/ (default: default)
-EPOCHS ?=## train: epochs in all; a larger value extends a finished run (default 50001, the original's)
-SAVE_EVERY ?=## train: grid + metrics + checkpoint every N epochs (default 100, the original's)
-NCH ?=## train: generator/discriminator channels (default 512; 16 or less for a quick try)
-KERNEL ?=## train: kernel size h of every convolution (default 7)
-DROPOUT ?=## train: SpatialDropout2D rate, not recoverable from the original (default 0.5)
-DETERMINISTIC ?=## train: 1 = TF_CUDNN_DETERMINISTIC + tensorflow-determinism (GPU; CPU is exact anyway)
-TRAIN_DIR ?=## train: folder of training images (default DATA_DIR/predicted/)
-N ?=## generate: number of samples (default 100)
-NICE ?=## generate: 1 = keep the N of 20xN samples the discriminator scores highest (keras-dcgan --nice)
-EPOCH ?=## generate: best (lowest discriminator loss, default), last, or a kept grid epoch
-
-gan_opt = $(if $(strip $(2)),$(1) '$(strip $(2))')
-
-.PHONY: train generate
-train: | $(LEGACY_ENV) ## train the Pikachu GAN into OUT_DIR/pikachu/<RUN>/ (same RUN again resumes it)
-	$(LEGACY_RUN) train --seed $(SEED) $(call gan_opt,--run,$(RUN)) $(call gan_opt,--epochs,$(EPOCHS)) \
-	  $(call gan_opt,--save-every,$(SAVE_EVERY)) $(call gan_opt,--nch,$(NCH)) \
-	  $(call gan_opt,--kernel,$(KERNEL)) $(call gan_opt,--dropout,$(DROPOUT)) \
-	  $(call gan_opt,--size,$(SIZE)) $(call gan_opt,--deterministic,$(DETERMINISTIC)) \
-	  $(call gan_opt,--train-dir,$(TRAIN_DIR))
-
-generate: | $(LEGACY_ENV) ## sample a trained run into OUT_DIR/pikachu/<RUN>/samples/ (EPOCH=, N=, NICE=1)
-	$(LEGACY_RUN) generate --seed $(SEED) $(call gan_opt,--run,$(RUN)) $(call gan_opt,--n,$(N)) \
-	  $(call gan_opt,--nice,$(NICE)) $(call gan_opt,--epoch,$(EPOCH))
 
 # ---------------------------------------------------------------- docker (issue 3)
 # Images (docker/Dockerfile.*): cpu, gpu (CUDA 10.0, GPUs up to Turing), gpu-current (NGC TF1 base,
@@ -310,63 +214,9 @@ lock-docker: $(TOOLS)/bin/uv ## regenerate the docker locks: bootstrap (pip), ng
 	$(TOOLS)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes --index-url https://pypi.org/simple \
 	  $(REQ)/tools.in -o $(REQ)/tools.txt
 
-# ---- demo and report (issue 6)
-# `make demo`: every stage, offline, on an embedded corpus. The colour emoji of Debian's
-# fonts-noto-color-emoji are rendered into DEMO_DIR/data/demo-corpus/, served by a local image
-# search on loopback (demo-search: HTTP results page, HTTPS images), downloaded by the real
-# download stage (headless Chromium), reshaped, labelled from the shipped src/kerasgan/demo_labels.csv
-# (yellow smiley faces = TARGET "smiley", the rest "others"), filtered, trained on, sampled and
-# reported. Everything goes to DEMO_DIR (never DATA_DIR/OUT_DIR). The settings below keep the whole
-# run within 15 minutes on a 2-core CPU.
-DEMO_DIR ?= generated/demo## demo: where everything goes (DATA_DIR=DEMO_DIR/data, OUT_DIR=DEMO_DIR)
-DEMO_KEYWORDS ?= face,smiling,heart,moon## demo: what the demo searches its emoji corpus for
-DEMO_EPOCHS ?= 2001## demo: GAN epochs (the original: 50001)
-DEMO_NCH ?= 64## demo: GAN channels (the original: 512)
-FONT ?=## demo: NotoColorEmoji.ttf (default: the system's copy, fonts-noto-color-emoji)
-# Fixed demo settings, and why (measured on this 2-core machine): the filter as the original but at
-# most 30 epochs; it is trained briefly, so less sure than the original's: at 0.99 it keeps about a
-# quarter of the smileys, at 0.9 nearly all and almost nothing else. The GAN's time per epoch is
-# mostly per-batch overhead at this size, so NCH 64 costs about what 16 or 32 do and learns faces
-# sooner; KERNEL 3 (the original's 7 is ~4x slower). EPOCH=last: in so short a run the
-# discriminator's loss is lowest in the first epochs, so `best` would sample from noise.
-DEMO_RUN := demo
-DEMO_THRESHOLD := 0.9
-DEMO_FILTER := FILTER_EPOCHS=30
-DEMO_GAN := KERNEL=3 SAVE_EVERY=100 NICE=1 N=100 EPOCH=last
-DEMO_DATA := $(abspath $(DEMO_DIR))/data
-DEMO_MAKE = $(MAKE) --no-print-directory DATA_DIR='$(DEMO_DATA)' OUT_DIR='$(abspath $(DEMO_DIR))' \
-  RUN=$(DEMO_RUN) TARGET=smiley THRESHOLD=$(DEMO_THRESHOLD) $(DEMO_FILTER) $(DEMO_GAN) \
-  EPOCHS=$(DEMO_EPOCHS) NCH=$(DEMO_NCH)
-# The search server runs on this machine (loopback) while the download stage runs.
-DEMO_SEARCH = $(VENV)/bin/python -m kerasgan demo-search --corpus '$(KERASGAN_DATA_DIR)/demo-corpus'
-
-.PHONY: demo demo-corpus demo-download demo-label report
-demo: setup ## the whole pipeline offline on the embedded emoji corpus into DEMO_DIR, then its report (~15 min, 2 CPU cores)
-	@mkdir -p '$(DEMO_DATA)'; date +%s > '$(DEMO_DATA)/.demo-started'
-	$(DEMO_MAKE) demo-corpus
-	$(DEMO_MAKE) demo-download
-	$(DEMO_MAKE) reshape
-	$(DEMO_MAKE) demo-label
-	$(DEMO_MAKE) filter
-	$(DEMO_MAKE) train
-	$(DEMO_MAKE) generate
-	$(DEMO_MAKE) report
-	@run='$(abspath $(DEMO_DIR))/pikachu/$(DEMO_RUN)'; \
-	  echo "demo: done in $$(( $$(date +%s) - $$(cat '$(DEMO_DATA)/.demo-started') )) s (SEED=$(SEED))"; \
-	  echo "demo: report   $$run/report.html"; \
-	  echo "demo: samples  $$run/samples/grid.png"; \
-	  echo "demo: timelapse $$run/timelapse.gif"; \
-	  echo "demo: data     $(DEMO_DATA)/"
-
-demo-corpus: | $(LEGACY_ENV) ## render the emoji font into DATA_DIR/demo-corpus/ (images + index.csv; once)
-	$(LEGACY_RUN) demo-corpus $(if $(FONT),--font '$(FONT)')
-
-demo-download: | $(STAMP) $(INGEST_ENV) ## `make download` from the local emoji search (DEMO_KEYWORDS) into DATA_DIR/downloads/
-	$(DEMO_SEARCH) -- $(MAKE) --no-print-directory download SOURCE=google KEYWORDS='$(DEMO_KEYWORDS)' \
-	  SEARCH_URL='{search_url}' CA_BUNDLE='{ca}'
-
-demo-label: | $(LEGACY_ENV) ## DATA_DIR/labeled/ from the shipped demo labels (smiley/others, 30+50 train, 12+20 valid)
-	$(LEGACY_RUN) demo-label --seed $(SEED)
-
-report: | $(LEGACY_ENV) ## write OUT_DIR/pikachu/<RUN>/report.html: counts, curves, grids, samples (RUN default: newest run)
-	$(LEGACY_RUN) report $(if $(strip $(RUN)),--run '$(strip $(RUN))')
+# ---------------------------------------------------------------- pipelines
+# One include per pipeline, from its own folder: its `make <pipeline>-<verb>` targets and variables
+# (kerasgan/pipelines/__init__.py lists the pipelines). Pikachu first: the seeds' plain verbs.
+PIPELINE_MAKEFILES := src/kerasgan/pipelines/pikachu/pipeline.mk \
+  $(filter-out src/kerasgan/pipelines/pikachu/pipeline.mk,$(sort $(wildcard src/kerasgan/pipelines/*/pipeline.mk)))
+include $(PIPELINE_MAKEFILES)

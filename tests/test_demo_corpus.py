@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 from conftest import run_cli
-from kerasgan import demo_corpus, demo_search
+from kerasgan.demo import corpus as demo_corpus, search as demo_search
 
 # The contract of the download stage's `google` source (kerasgan.search's docstring): an https URL
 # right after `["`, with a lower-case image extension, up to the next double quote.
@@ -117,7 +117,7 @@ def test_demo_search_serves_while_a_command_runs_and_returns_its_status(corpus):
 
 
 def test_shipped_labels_have_enough_of_each_class_for_the_original_split():
-    from kerasgan import demo_label
+    from kerasgan.demo import label as demo_label
     labels = demo_label.read_labels()
     classes = list(labels.values())
     assert set(classes) == {"smiley", "others"}

@@ -4,7 +4,7 @@ original's numbers, traced through the download and reshape manifests as those s
 import pytest
 
 from conftest import run_cli, write_csv
-from kerasgan import demo_label
+from kerasgan.demo import label as demo_label
 
 
 def make_stages(data, smileys=45, others=75, extra_unlisted=("1f9ff",)):
@@ -62,7 +62,7 @@ def test_labeled_folders_have_the_original_counts_and_the_right_classes(dirs):
     assert "%d.jpg" % (len(traced) + 1) not in names  # the photo from elsewhere
 
     # the filter stage accepts the result (its own checks, before TensorFlow)
-    from kerasgan.filter_data import check_labeled
+    from kerasgan.ingest.filter_data import check_labeled
     classes, _ = check_labeled(labeled, "smiley")
     assert classes == ["others", "smiley"]
 

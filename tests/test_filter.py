@@ -13,13 +13,13 @@ from PIL import Image
 
 from conftest import ROOT
 from filter_fixtures import write_images, write_labeled, write_reshaped
-from kerasgan import filter as kfilter
-from kerasgan.filter_data import FilterDataError, check_labeled, reshaped_images
+from kerasgan.ingest import filter as kfilter
+from kerasgan.ingest.filter_data import FilterDataError, check_labeled, reshaped_images
 
 
 def test_the_original_cnn_layer_by_layer():
     from kerasgan.determinism import seed_everything
-    from kerasgan.filter_model import ORIGINAL_PARAMS, build_filter_model
+    from kerasgan.ingest.filter_model import ORIGINAL_PARAMS, build_filter_model
     seed_everything(0)
     model = build_filter_model()
     assert [layer.count_params() for layer in model.layers] == \

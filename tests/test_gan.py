@@ -215,7 +215,7 @@ def test_missing_folder_and_too_few_images_are_clear_errors(tmp_path):
 
 
 def test_training_images_are_cached_and_the_cache_follows_the_folder(tmp_path, monkeypatch):
-    from kerasgan.pikachu_gan import data as gan_data
+    from kerasgan.pipelines.pikachu import data as gan_data
     monkeypatch.setenv("KERASGAN_DATA_DIR", str(tmp_path / "data"))
     folder = write_fixture_images(tmp_path / "imgs", count=33)
     messages = []
@@ -236,8 +236,8 @@ def test_generate_nice_keeps_the_highest_scored_samples(workspace, reference, mo
     monkeypatch.setenv("KERASGAN_OUT_DIR", str(out))
     from keras.models import load_model
     from PIL import Image
-    from kerasgan.pikachu_gan.generate import GenerateError, generate, sample_latents
-    from kerasgan.pikachu_gan.images import to_uint8
+    from kerasgan.pipelines.pikachu.generate import GenerateError, generate, sample_latents
+    from kerasgan.kit.grids import to_uint8
 
     folder, _ = reference
     n = 5
@@ -269,7 +269,7 @@ def test_generate_nice_keeps_the_highest_scored_samples(workspace, reference, mo
 
 def test_full_size_models_have_the_originals_parameter_counts():
     from kerasgan.determinism import seed_everything
-    from kerasgan.pikachu_gan.models import build_discriminator, build_generator
+    from kerasgan.pipelines.pikachu.models import build_discriminator, build_generator
     seed_everything(0)
     generator, discriminator = build_generator(), build_discriminator()
     assert generator.count_params() == 12121603

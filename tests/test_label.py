@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from filter_fixtures import write_reshaped
-from kerasgan import label
+from kerasgan.ingest import label
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"

@@ -37,13 +37,38 @@ def test_make_help_is_default_and_lists_targets_and_variables():
 
 def test_every_target_in_makefile_has_help_text():
     import re
-    text = "".join(p.read_text() for p in [ROOT / "Makefile"])
+    makefiles = [ROOT / "Makefile"] + sorted((ROOT / "src/kerasgan/pipelines").glob("*/pipeline.mk"))
+    text = "".join(p.read_text() for p in makefiles)
     phony = set()
     for line in text.splitlines():
         if line.startswith(".PHONY:"):
             phony.update(line.split(":", 1)[1].split())
     helped = set(re.findall(r"^([A-Za-z0-9_.-]+):.*## ", text, flags=re.M))
     assert phony - helped == set(), "targets without ## help text"
+
+
+def test_make_help_groups_targets_by_pipeline():
+    """Each pipeline's include file is one group of `make help`, under its own title."""
+    from kerasgan.pipelines import PIPELINES
+    out = make("help").stdout
+    titles = [line for line in out.splitlines() if line and not line.startswith(" ")]
+    assert any(t.startswith("Common") for t in titles), titles
+    for name in PIPELINES:
+        mk = ROOT / "src/kerasgan/pipelines" / name / "pipeline.mk"
+        title = next(l[len("# help: "):] for l in mk.read_text().splitlines() if l.startswith("# help: "))
+        assert title in titles, (name, titles)
+        group = out.split(title, 1)[1].split("\n\n", 1)[0]
+        for target in __import__("re").findall(r"^([a-z0-9-]+):.*## ", mk.read_text(), flags=__import__("re").M):
+            assert "\n  %s " % target in group, (name, target)
+    pikachu = out.split("Pikachu", 1)[1]
+    for verb in ("download", "reshape", "filter", "train", "generate", "demo", "report"):
+        assert "\n  %s " % verb in pikachu, verb
+
+
+def test_reshape_and_train_sizes_are_separate_variables():
+    """SIZE used to mean 256 to reshape and 32 to train: one value could not serve both."""
+    dry = make("-n", "reshape", "train", "SIZE=48", "RUNNER=local", "INGEST_VENV=/nonexistent-ingest", "VENV=/nonexistent")
+    assert "--size '256'" in dry.stdout and "--size '48'" in dry.stdout, dry.stdout + dry.stderr
 
 
 def test_cli_lists_commands_and_each_legacy_command_has_help():

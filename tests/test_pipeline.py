@@ -26,7 +26,7 @@ def make(*args, env):
 
 
 def test_make_download_reshape_filter_on_a_local_search_server(tmp_path):
-    from kerasgan import demo_corpus, demo_label
+    from kerasgan.demo import corpus as demo_corpus, label as demo_label
 
     data = tmp_path / "data"
     corpus = data / demo_corpus.CORPUS

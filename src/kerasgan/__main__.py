@@ -37,6 +37,9 @@ def main(argv=None):
         parser.print_help()
         return 0
     _ensure_hash_seed(argv)
+    if argv[0] not in INGEST_COMMANDS:
+        from .compat_hook import quiet_tensorflow_on_import
+        quiet_tensorflow_on_import()   # TF's deprecation notices are about Keras 2.1.2, not the user
     module_name, text = COMMANDS[argv[0]]
     try:
         module = importlib.import_module(module_name)

@@ -1,4 +1,8 @@
-"""Apply kerasgan.compat to keras_adversarial the moment it is imported (or now, if it already is).
+"""Run a fix-up the moment a module is imported (or now, if it already is).
+
+- keras_adversarial: kerasgan.compat's patches for Keras 2.1.2 (always, once kerasgan is imported).
+- tensorflow: silence its deprecation notices (kit.progress.quiet_tensorflow); only for our own
+  commands (`python -m kerasgan ...` calls quiet_tensorflow_on_import), never behind a user's back.
 
 A post-import hook keeps `import kerasgan` free of TensorFlow, so the ingestion environment (no TF)
 can import the package too, while `import kerasgan, keras_adversarial` still gets a working API.
@@ -7,25 +11,35 @@ import importlib.abc
 import importlib.util
 import sys
 
-TARGET = "keras_adversarial"
+_HOOKS = {}   # module name -> function(module) run after it is imported
+
+
+def _patch_keras_adversarial(module):
+    from . import compat
+    compat.apply()
+
+
+def _quiet_tensorflow(module):
+    from .kit.progress import quiet_tensorflow
+    quiet_tensorflow(module)
 
 
 class _PatchingLoader(importlib.abc.Loader):
-    def __init__(self, loader):
-        self._loader = loader
+    def __init__(self, loader, hook):
+        self._loader, self._hook = loader, hook
 
     def create_module(self, spec):
         return self._loader.create_module(spec)
 
     def exec_module(self, module):
         self._loader.exec_module(module)
-        from . import compat
-        compat.apply()
+        self._hook(module)
 
 
 class _Finder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path, target=None):
-        if fullname != TARGET:
+        hook = _HOOKS.get(fullname)
+        if hook is None:
             return None
         sys.meta_path.remove(self)  # let the normal finders locate the real package
         try:
@@ -34,13 +48,23 @@ class _Finder(importlib.abc.MetaPathFinder):
             sys.meta_path.insert(0, self)
         if spec is None or spec.loader is None:
             return None
-        spec.loader = _PatchingLoader(spec.loader)
+        spec.loader = _PatchingLoader(spec.loader, hook)
         return spec
 
 
-def install():
-    if TARGET in sys.modules:
-        from . import compat
-        compat.apply()
-    elif not any(isinstance(f, _Finder) for f in sys.meta_path):
+def on_import(name, hook):
+    """Run hook(module) when `name` is imported, or now if it already is."""
+    if name in sys.modules:
+        hook(sys.modules[name])
+        return
+    _HOOKS[name] = hook
+    if not any(isinstance(f, _Finder) for f in sys.meta_path):
         sys.meta_path.insert(0, _Finder())
+
+
+def install():
+    on_import("keras_adversarial", _patch_keras_adversarial)
+
+
+def quiet_tensorflow_on_import():
+    on_import("tensorflow", _quiet_tensorflow)

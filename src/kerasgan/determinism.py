@@ -94,15 +94,11 @@ def enable_gpu_determinism():
     patch()
 
 
-def rng_state(rng):
-    """A JSON-able snapshot of a numpy RandomState (for checkpoints)."""
-    name, keys, pos, has_gauss, cached = rng.get_state()
-    return {"name": name, "keys": keys.tolist(), "pos": int(pos),
-            "has_gauss": int(has_gauss), "cached_gaussian": float(cached)}
-
-
-def rng_from_state(state):
-    rng = np.random.RandomState()
-    rng.set_state((state["name"], np.array(state["keys"], dtype=np.uint32), state["pos"],
-                   state["has_gauss"], state["cached_gaussian"]))
-    return rng
+def describe_device(threads):
+    # Ask the seeded session (allow_growth) rather than device_lib, which would grab all GPU memory.
+    import keras.backend as K
+    gpus = [d.name.split("device:")[-1] for d in K.get_session().list_devices()
+            if d.device_type == "GPU"]
+    if gpus:
+        return "GPU (%s; not bit-exact, see README)" % ", ".join(gpus)
+    return "CPU (%d intra-op thread%s)" % (threads, "" if threads == 1 else "s")

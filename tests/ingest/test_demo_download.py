@@ -18,7 +18,7 @@ def sha(path):
 
 
 def test_demo_search_feeds_the_real_download_and_reshape_stages(data_dir):
-    from kerasgan import demo_corpus, demo_label
+    from kerasgan.demo import corpus as demo_corpus, label as demo_label
     corpus = data_dir / demo_corpus.CORPUS
     demo_corpus.build(corpus, only=SOME, log=lambda *a: None)
     expected = {r["codepoint"] for r in demo_corpus.read_index(corpus) if {"smiling", "face"} <= set(r["keywords"].split())}

@@ -190,7 +190,7 @@ def test_make_download_passes_the_variables(server, tls, tmp_path):
 
 
 def test_safe_names():
-    from kerasgan.download import safe_dirname, url_slug
+    from kerasgan.ingest.download import safe_dirname, url_slug
     assert safe_dirname("../../etc") == "_.._etc"
     assert safe_dirname(".hidden") == "hidden"
     assert safe_dirname("-rf") == "rf"

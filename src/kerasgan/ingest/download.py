@@ -1,14 +1,14 @@
 """`kerasgan download`: find image URLs for each keyword (SOURCE) and fetch them with one downloader.
 
 Runs in the ingestion environment (.venv-ingest; README "Security"). The sources (google, bing,
-urls) only find URLs (kerasgan.search documents what a results page must contain); every file is
+urls) only find URLs (kerasgan.ingest.search documents what a results page must contain); every file is
 fetched here, whatever the source:
 
 - timeouts (connect/read and a whole-file deadline), retries with exponential back-off for
   timeouts, connection errors, 429 and 5xx; redirects capped (a loop fails as `redirect-loop`);
 - a Content-Type that is not image/* or octet-stream is refused before the body is read, a
   Content-Length over the cap too; the body is read up to MAX_BYTES and its first bytes must be one
-  of kerasgan.imagetypes.ACCEPTED (`not-an-image:html`, ...) whatever the headers said;
+  of kerasgan.ingest.imagetypes.ACCEPTED (`not-an-image:html`, ...) whatever the headers said;
 - the file name is ours: `<n>-<slug>.<ext>` with n a per-keyword counter, slug at most 40 of
   [A-Za-z0-9_-] from the URL's last path segment, ext from the sniffed bytes; written to a
   temporary `tmp-*.part` and linked into place without ever replacing an existing file;
@@ -31,7 +31,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import imagetypes, paths
+from .. import paths
+from . import imagetypes
 from .search import DEFAULT_SEARCH_URLS, SOURCES, BrowserSearch, SearchError, urls_from_file
 
 DEFAULT_KEYWORDS = "ピカチュウ,Pikachu,ポケモン,Pokemon"
@@ -307,7 +308,7 @@ def configure(parser):
     parser.add_argument("--browser", help="Chromium/Chrome executable (default: chromium on PATH)")
     parser.add_argument("--search-url",
                         help="results page URL template with {query}, e.g. http://127.0.0.1:8000/search?q={query} "
-                             "(default: the real Google/Bing page); see kerasgan.search for the HTML it must hold")
+                             "(default: the real Google/Bing page); see kerasgan.ingest.search for the HTML it must hold")
     parser.add_argument("--ca-bundle", help="PEM file of extra CA certificates to trust when fetching images "
                                             "(e.g. a local HTTPS test server's)")
     parser.add_argument("--data-dir", help="dataset root (default: $KERASGAN_DATA_DIR or data)")

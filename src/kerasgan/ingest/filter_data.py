@@ -7,7 +7,7 @@ there.
 """
 from pathlib import Path
 
-from . import paths
+from .. import paths
 
 SPLITS = ("trains", "valids")
 # The extensions Keras 2.1.2's flow_from_directory reads (case-insensitive); others are ignored.

@@ -3,7 +3,7 @@
 `make demo` (issue 6) needs images to "download" with no internet. This module renders every
 single-codepoint emoji the font has into `DATA_DIR/demo-corpus/images/<codepoint>.png` and writes
 `DATA_DIR/demo-corpus/index.csv` (codepoint, file, name, keywords), name and keywords taken from
-Python's Unicode database. The local search server (kerasgan.demo_search) answers keyword queries
+Python's Unicode database. The local search server (kerasgan.demo.search) answers keyword queries
 from that index, and the real download stage fetches the PNGs from it.
 
     python -m kerasgan demo-corpus [--font PATH] [--out DIR]
@@ -23,7 +23,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from . import paths
+from .. import paths
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",      # Debian / Ubuntu fonts-noto-color-emoji

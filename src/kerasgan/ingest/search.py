@@ -1,4 +1,4 @@
-"""Image search sources for `kerasgan download`: they only *find* image URLs; kerasgan.download fetches.
+"""Image search sources for `kerasgan download`: they only *find* image URLs; kerasgan.ingest.download fetches.
 
 Every source runs in the ingestion environment (.venv-ingest). The two web sources load a results
 page in headless Chromium through selenium and a chromedriver that is given or found on PATH

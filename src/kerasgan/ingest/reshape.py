@@ -7,7 +7,7 @@ and the stage carries on. Runs in the ingestion environment (.venv-ingest; READM
 - inputs: `downloads/<keyword>/<file>` in (keyword, natural file name) order; hidden files and
   partial downloads are skipped with a reason; symlinks are resolved and refused when they point
   out of DATA_DIR (`symlink-outside-data-dir`);
-- decoding: only kerasgan.imagetypes.ACCEPTED formats (`Image.open(..., formats=...)`), under
+- decoding: only kerasgan.ingest.imagetypes.ACCEPTED formats (`Image.open(..., formats=...)`), under
   Pillow's decompression-bomb guard with its warning made an error (a bomb is never decoded), in a
   worker process with an address-space limit (`--mem-mb`) and a time limit per file
   (`--time-limit`); a worker that dies or hangs is replaced and the file reported;
@@ -35,7 +35,8 @@ import time
 from collections import Counter, deque
 from pathlib import Path
 
-from . import imagetypes, paths
+from .. import paths
+from . import imagetypes
 
 VERSION = 1  # bump when the conversion changes, so the "nothing changed" check re-runs
 REPORT_FIELDS = ("source", "status", "reason", "output", "duplicate_of", "distance", "sha256", "phash",

@@ -21,7 +21,7 @@ import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from . import paths
+from .. import paths
 from .filter_data import SCORED_EXTENSIONS, image_files, natural_key
 
 LABELS_CSV = "labels.csv"

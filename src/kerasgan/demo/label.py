@@ -1,7 +1,7 @@
 """The demo's "hand-labelled" folders, from the labels file the project ships.
 
 Seed 001 sorted 112 images by hand into labeled/{trains,valids}/{pikachu,others} (30/50 train,
-12/20 valid). The demo cannot ask anyone to click, so `src/kerasgan/demo_labels.csv` (written by us,
+12/20 valid). The demo cannot ask anyone to click, so `src/kerasgan/labels.csv` (written by us,
 by looking at the rendered emoji: codepoint -> class) plays the hand: the yellow smiley faces are
 the target class `smiley`, as the yellow Pikachu stood out among Pokemon, and everything else the
 demo's keywords return is `others` (a codepoint missing from the file counts as `others`).
@@ -24,9 +24,9 @@ import sys
 from collections import OrderedDict
 from pathlib import Path
 
-from . import paths
+from .. import paths
 
-LABELS_FILE = Path(__file__).with_name("demo_labels.csv")
+LABELS_FILE = Path(__file__).with_name("labels.csv")
 TARGET = "smiley"
 OTHER = "others"
 # The original's numbers (REFERENCE.md §1): split -> class -> images.
@@ -142,7 +142,7 @@ def build(data=None, seed=0, labels_file=LABELS_FILE, counts=COUNTS, log=print):
 def configure(parser):
     parser.add_argument("--seed", type=int, default=0, help="seed of the train/valid draw (default 0)")
     parser.add_argument("--labels", type=Path, default=LABELS_FILE,
-                        help="codepoint,class CSV (default: the shipped demo_labels.csv)")
+                        help="codepoint,class CSV (default: the shipped labels.csv)")
 
 
 def main(args):

@@ -7,12 +7,12 @@ SIZE or the resize method change. No TensorFlow here.
 """
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 
-from .. import paths
+from ... import paths
+from ...kit.files import atomic_path
 
 EXTENSIONS = (".jpg", ".jpeg", ".png")
 RESAMPLE = "LANCZOS"   # the original's resize is unknown; listed in README's fidelity section
@@ -59,12 +59,9 @@ def _resize(path, size):
 
 
 def _write_atomic(path, write):
-    tmp = path.with_name(path.name + ".tmp-%d" % os.getpid())
-    with open(str(tmp), "wb") as handle:
-        write(handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(str(tmp), str(path))
+    with atomic_path(path) as tmp:
+        with open(str(tmp), "wb") as handle:
+            write(handle)
 
 
 def load_training_images(train_dir, size, batch_size, log=print):

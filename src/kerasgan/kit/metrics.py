@@ -1,49 +1,13 @@
-"""Image grids, the timelapse GIF, and the mode-collapse / memorisation metrics (numpy + Pillow)."""
+"""Mode collapse and memorisation of generated samples, measured against the training set.
+
+Pixel-space figures every pipeline can compute with numpy alone (no Inception weights exist
+offline: REFERENCE.md 6). `collapse_warnings` turns a history of them into the run's warnings.
+"""
 import numpy as np
 
-GUTTER = 2   # white pixels between grid cells
-
-
-def to_uint8(images):
-    """float images in [0, 1] (the generator's sigmoid output) -> uint8."""
-    return np.round(np.clip(images, 0.0, 1.0) * 255.0).astype(np.uint8)
-
-
-def grid(images, columns=None):
-    """(n, h, w, 3) uint8 -> one (rows*h + gutters, columns*w + gutters, 3) uint8 image."""
-    n, h, w, c = images.shape
-    columns = columns or int(np.ceil(np.sqrt(n)))
-    rows = int(np.ceil(n / float(columns)))
-    out = np.full((rows * h + (rows + 1) * GUTTER, columns * w + (columns + 1) * GUTTER, c), 255,
-                  dtype=np.uint8)
-    for i in range(n):
-        r, col = divmod(i, columns)
-        top, left = GUTTER + r * (h + GUTTER), GUTTER + col * (w + GUTTER)
-        out[top:top + h, left:left + w] = images[i]
-    return out
-
-
-def save_png(array, path):
-    from PIL import Image
-    tmp = path.with_name(path.name + ".tmp.png")
-    Image.fromarray(array).save(str(tmp), format="PNG")
-    tmp.replace(path)
-
-
-def save_gif(frame_paths, path, seconds_per_frame=0.2):
-    """An animated GIF of the grids, in the order given (the original's timelapse)."""
-    from PIL import Image
-    frames = []
-    for p in frame_paths:
-        with Image.open(str(p)) as image:
-            frames.append(image.convert("RGB").convert("P", palette=Image.ADAPTIVE))
-    if not frames:
-        return False
-    tmp = path.with_name(path.name + ".tmp.gif")
-    frames[0].save(str(tmp), format="GIF", save_all=True, append_images=frames[1:],
-                   duration=int(seconds_per_frame * 1000), loop=0)
-    tmp.replace(path)
-    return True
+DIVERSITY_WARN = 0.2    # below: warn of mode collapse (1.0 = as varied as the data)
+MEMORISED_WARN = 0.5    # above: warn that most samples copy training images
+COLUMNS = ["diversity", "nearest_train", "memorised"]
 
 
 def _flat(images):
@@ -90,3 +54,24 @@ class CollapseMeter(object):
             "nearest_train": float(nearest.mean() / self.train_nearest),
             "memorised": float((nearest < self.memo_threshold).mean()),
         }
+
+
+def collapse_warnings(history, diversity_warn=DIVERSITY_WARN, memorised_warn=MEMORISED_WARN):
+    """Warnings (dicts with kind, epochs, message) from the rows of history.csv that carry the
+    metrics above."""
+    warnings = []
+    grid_rows = [r for r in history if r.get("diversity") is not None]
+    low = [r for r in grid_rows if r["diversity"] < diversity_warn]
+    if low:
+        warnings.append({
+            "kind": "mode-collapse", "epochs": [r["epoch"] for r in low],
+            "message": "diversity below %.2f at %d of %d grid epochs (first %d, last %d): the "
+                       "samples look alike" % (diversity_warn, len(low), len(grid_rows),
+                                               low[0]["epoch"], low[-1]["epoch"])})
+    copied = [r for r in grid_rows if r["memorised"] > memorised_warn]
+    if copied:
+        warnings.append({
+            "kind": "memorisation", "epochs": [r["epoch"] for r in copied],
+            "message": "over %.0f%% of the samples near-copy training images at %d grid epochs"
+                       % (100 * memorised_warn, len(copied))})
+    return warnings

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import models, runfolder
-from .train import BATCH_SIZE, STREAM_GENERATE, stream
+from . import PIPELINE, models
+from .train import BATCH_SIZE
+from ...kit import checkpoint, runfolder, seeds
 
 NICE_FACTOR = 20   # keras-dcgan --nice: 20 x batch candidates
 
@@ -38,38 +39,38 @@ def configure(parser):
 
 def sample_latents(seed, count, latent_dim=models.LATENT_DIM):
     """The latents `generate` draws for SEED (tests recompute them)."""
-    return stream(seed, STREAM_GENERATE).normal(size=(count, latent_dim)).astype(np.float32)
+    return seeds.stream(seed, "generate").normal(size=(count, latent_dim)).astype(np.float32)
 
 
 def select_weights(folder, epoch):
     """-> (epoch number, generator weights, discriminator weights)."""
-    checkpoint = runfolder.load_checkpoint(folder)
-    if checkpoint is None:
+    saved = checkpoint.load(folder)
+    if saved is None:
         raise GenerateError("run %s has no checkpoint yet: train it first (make train RUN=...)" % folder)
-    state = checkpoint["state"]
+    state, groups = saved
     if epoch == "best" or (epoch.isdigit() and int(epoch) == state["best_epoch"]):
-        return state["best_epoch"], checkpoint["best_generator"], checkpoint["best_discriminator"]
+        return state["best_epoch"], groups["best_generator"], groups["best_discriminator"]
     if epoch == "last" or (epoch.isdigit() and int(epoch) == state["epoch"]):
-        return state["epoch"], checkpoint["generator"], checkpoint["discriminator"]
+        return state["epoch"], groups["generator"], groups["discriminator"]
     if not epoch.isdigit():
         raise GenerateError("EPOCH must be best, last or an epoch number, got %r" % epoch)
-    available = runfolder.snapshot_epochs(folder)
+    available = checkpoint.snapshot_epochs(folder)
     if int(epoch) not in available:
         raise GenerateError(
             "epoch %s of run %s has no saved weights; available: best (%d), last (%d)%s"
             % (epoch, folder, state["best_epoch"], state["epoch"],
                ", " + ", ".join(map(str, available)) if available else ""))
-    g, d = runfolder.load_snapshot(folder, int(epoch))
-    return int(epoch), g, d
+    groups = checkpoint.load_snapshot(folder, int(epoch))
+    return int(epoch), groups["generator"], groups["discriminator"]
 
 
 def generate(run, n=100, nice=False, epoch="best", seed=0, log=print):
     """Write the samples; return a dict with the epoch used, the kept candidate indices and all
     candidates' scores."""
-    from .. import determinism
-    from .images import grid, save_png, to_uint8
+    from ... import determinism
+    from ...kit.grids import grid, save_png, to_uint8
 
-    folder = runfolder.run_dir(run)
+    folder = runfolder.run_dir(PIPELINE, run)
     config_path = folder / runfolder.CONFIG
     if not config_path.exists():
         raise GenerateError("no run at %s (config.json missing): train it first" % folder)

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import paths
+from .. import paths
 from .filter_data import (DEFAULT_MIN_IMAGES, FilterDataError, check_labeled, reshaped_images)
 
 MODEL_FILE = "filter.h5"
@@ -88,7 +88,7 @@ def train(data_dir, target="pikachu", seed=0, epochs=100, steps=100, batch_size=
     models.mkdir(parents=True, exist_ok=True)
     reports.mkdir(parents=True, exist_ok=True)
 
-    from .determinism import seed_everything
+    from ..determinism import seed_everything
     seed_everything(seed)
     from keras.callbacks import EarlyStopping, ModelCheckpoint, TensorBoard
     from keras.preprocessing.image import ImageDataGenerator

@@ -36,7 +36,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
-from . import demo_corpus, paths
+from .. import paths
+from . import corpus as demo_corpus
 
 HOST = "127.0.0.1"
 PORTS = ".demo-search-ports.json"  # in the corpus folder: the ports of the last run

@@ -1,0 +1,14 @@
+"""The shared training kit: what every GAN pipeline here calls instead of writing its own.
+
+    files        atomic writes (temp file + rename, the user's umask), JSON, sha256
+    runfolder    OUT_DIR/<pipeline>/<run>/: file names, config check, history.csv
+    checkpoint   complete resume: any number of named models and optimizers, epoch, RNG, config
+    seeds        independent numpy streams derived from the one SEED
+    progress     progress line with ETA, SIGINT/SIGTERM -> checkpoint and stop, quiet TensorFlow
+    grids        image grids, PNG and the timelapse GIF
+    metrics      mode-collapse / memorisation figures of generated samples
+    summary      summary.json, the machine-readable end of a run (the report reads it)
+
+None of these import TensorFlow at import time; files, runfolder and grids need only the
+standard library, numpy and Pillow, so the ingestion environment may use them too.
+"""

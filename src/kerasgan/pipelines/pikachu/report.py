@@ -1,0 +1,5 @@
+"""The Pikachu pipeline's report: its data stages first (counts, filter), then the GAN run."""
+from ...report import ingest, training
+
+SECTIONS = (ingest.stages, training.glance, ingest.counts, ingest.filter_section, training.losses,
+            training.diversity, training.samples)
