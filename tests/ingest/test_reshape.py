@@ -157,7 +157,7 @@ def test_no_downloads_is_a_clear_error_and_make_reshape_works(data_dir, tmp_path
     (data_dir / "downloads" / "kw").mkdir(parents=True)
     (data_dir / "downloads" / "kw" / "a.png").write_bytes(b"")
     picture(seed=3).save(data_dir / "downloads" / "kw" / "b.png")
-    made = make("reshape", "DATA_DIR=%s" % data_dir, "SIZE=64", "JOBS=1")
+    made = make("reshape", "DATA_DIR=%s" % data_dir, "RESHAPE_SIZE=64", "JOBS=1")
     assert made.returncode == 0, made.stdout + made.stderr
     with Image.open(data_dir / "reshaped" / "1.jpg") as image:
         assert image.size == (64, 64)

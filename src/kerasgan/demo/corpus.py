@@ -24,6 +24,7 @@ import unicodedata
 from pathlib import Path
 
 from .. import paths
+from ..kit.files import write_csv
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",      # Debian / Ubuntu fonts-noto-color-emoji
@@ -112,12 +113,7 @@ def build(out=None, font_path=None, only=None, log=print):
         render(font, cp).save(str(out / rel), format="PNG")
         rows.append({"codepoint": codepoint_id(cp), "file": rel, "name": name.lower(),
                      "keywords": " ".join(keywords(name))})
-    tmp = index.with_suffix(".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
-    tmp.replace(index)  # the index last and atomically: it marks a complete corpus
+    write_csv(index, FIELDS, rows)  # the index last and atomically: it marks a complete corpus
     log("demo-corpus: rendered %d emoji into %s" % (len(rows), out))
     return rows
 

@@ -7,8 +7,6 @@ score: DATA_DIR/reshaped/* -> predicted/ (copies of the kept images), reports/fi
        reports/filter_contact_sheet.png, reports/filter_score.json, reports/filter_copied.csv
 """
 import csv
-import hashlib
-import json
 import os
 import shutil
 import sys
@@ -16,6 +14,7 @@ import time
 from pathlib import Path
 
 from .. import paths
+from ..kit.files import copy_atomic, sha256_file, write_csv, write_json
 from .filter_data import (DEFAULT_MIN_IMAGES, FilterDataError, check_labeled, reshaped_images)
 
 MODEL_FILE = "filter.h5"
@@ -250,9 +249,7 @@ def sync_predicted(data_dir, kept_paths):
             if not (name in ours and current == ours[name]):
                 conflicts.append(name)
                 continue
-        tmp = predicted / (".tmp-" + name)
-        shutil.copyfile(str(source), str(tmp))
-        os.replace(str(tmp), str(dest))
+        copy_atomic(source, dest)
         new_record[name] = sha
         copied += 1
     _write_csv(record_path, ("file", "sha256"),
@@ -262,27 +259,14 @@ def sync_predicted(data_dir, kept_paths):
 
 # ---------------------------------------------------------------- helpers
 
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(str(path), "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+_sha256 = sha256_file
 
 
 def _write_csv(path, fields, rows):
-    tmp = Path(str(path) + ".tmp")
-    with tmp.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(fields), extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(str(tmp), str(path))
+    write_csv(path, fields, rows, extrasaction="ignore")
 
 
-def _write_json(path, data):
-    tmp = Path(str(path) + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-    os.replace(str(tmp), str(path))
+_write_json = write_json
 
 
 def _fmt(value):

@@ -5,6 +5,8 @@ evenly along that order, so both ends (sure and borderline) are always shown.
 """
 from pathlib import Path
 
+from ..kit.files import atomic_path
+
 TILE = 64
 LABEL = 14
 COLUMNS = 16
@@ -65,7 +67,6 @@ def contact_sheet(kept, rejected, out_path, threshold=0.99, per_group=64):
         rows = max(1, -(-len(shown) // COLUMNS))
         y += rows * (TILE + LABEL) + MARGIN
     out_path = Path(out_path)
-    tmp = out_path.with_name(out_path.name + ".tmp")
-    sheet.save(str(tmp), format="PNG")
-    tmp.replace(out_path)
+    with atomic_path(out_path) as tmp:
+        sheet.save(str(tmp), format="PNG")
     return out_path

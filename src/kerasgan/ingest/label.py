@@ -16,12 +16,12 @@ import os
 import random
 import re
 import secrets
-import shutil
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .. import paths
+from ..kit.files import copy_atomic, write_csv
 from .filter_data import SCORED_EXTENSIONS, image_files, natural_key
 
 LABELS_CSV = "labels.csv"
@@ -168,17 +168,10 @@ def save_labels(data_dir, labels, classes, seed=0, valid_ratio=0.3):
         target = dest(name, where)
         if target.is_file() and _sha256(target) == _sha256(reshaped / name):
             continue
-        tmp = target.with_name(".tmp-" + name)
-        shutil.copyfile(str(reshaped / name), str(tmp))
-        os.replace(str(tmp), str(target))
-    path = labeled / LABELS_CSV
-    tmp = path.with_name(LABELS_CSV + ".tmp")
-    with tmp.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["file", "class", "split"])
-        for name in sorted(wanted, key=lambda n: natural_key(Path(n))):
-            writer.writerow([name, wanted[name][0], wanted[name][1]])
-    os.replace(str(tmp), str(path))
+        copy_atomic(reshaped / name, target)
+    write_csv(labeled / LABELS_CSV, ["file", "class", "split"],
+              [{"file": name, "class": wanted[name][0], "split": wanted[name][1]}
+               for name in sorted(wanted, key=lambda n: natural_key(Path(n)))])
     counts = {split: {cls: 0 for cls in classes} for split in SPLITS}
     for cls, split in wanted.values():
         counts[split][cls] += 1

@@ -30,12 +30,12 @@ import re
 import signal
 import struct
 import sys
-import tempfile
 import time
 from collections import Counter, deque
 from pathlib import Path
 
 from .. import paths
+from ..kit.files import write_atomic
 from . import imagetypes
 
 VERSION = 1  # bump when the conversion changes, so the "nothing changed" check re-runs
@@ -306,10 +306,7 @@ def write_if_changed(path, data):
                 return False
     except OSError:
         pass
-    fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix="tmp-", suffix=".part")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, str(path))
+    write_atomic(path, data)   # the user's umask, unlike mkstemp's 0600
     return True
 
 

@@ -81,3 +81,21 @@ def sha256_file(path, chunk=1 << 20):
         for block in iter(lambda: handle.read(chunk), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def copy_atomic(source, dest):
+    """Copy a file's bytes to dest atomically (dest never half-written)."""
+    import shutil
+    with atomic_path(dest) as tmp:
+        shutil.copyfile(str(source), str(tmp))
+
+
+def write_csv(path, fields, rows, **writer_options):
+    """A CSV of dict rows (csv.DictWriter's defaults: \\r\\n line ends), atomically."""
+    import csv
+    import io
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=list(fields), **writer_options)
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomic(path, buffer.getvalue())

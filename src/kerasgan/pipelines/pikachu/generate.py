@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import sys
-from pathlib import Path
 
 import numpy as np
 
