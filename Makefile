@@ -81,7 +81,8 @@ setup: $(SYSTEM_ENV) $(LEGACY_ENV) $(INGEST_ENV) ## install missing system packa
 system-packages: ## install the missing system packages the pipelines need (docker/system-packages; root or sudo -n)
 	@docker/system-packages
 
-# Listed first, the check runs first; with -j too, so a missing package stops setup before any venv.
+# Listed first, the check runs first; under -j the environments must also wait for it, so that a
+# missing package stops setup (and demo) before any venv is created.
 ifneq ($(filter setup demo,$(MAKECMDGOALS)),)
 $(STAMP) $(INGEST_STAMP): | $(SYSTEM_ENV)
 endif
