@@ -19,6 +19,7 @@ RUNNER ?= $(shell docker image inspect "$(IMAGE):$$(docker/gpu-flavour)" >/dev/n
 PYTEST_ARGS ?=## extra arguments for pytest, e.g. -k shim
 INGEST_PYTHON ?=## Python 3.10+ for .venv-ingest (default: python3.13 ... python3.10, then python3 on PATH)
 INGEST_VENV ?= .venv-ingest## the ingestion environment for download/reshape (maintained Python, current Pillow)
+SYSTEM_PACKAGES ?= 1## setup: install the missing system packages of docker/system-packages (Chromium, chromedriver, emoji font; as root or by sudo -n); 0 = skip, you install them
 
 export PYTHONHASHSEED := $(SEED)
 export KERASGAN_DATA_DIR := $(abspath $(DATA_DIR))
@@ -41,12 +42,15 @@ INGEST_RUN = $(INGEST_VENV)/bin/python -m kerasgan
 
 # What a stage needs before it can run: the local environments, or nothing on the host when the
 # Docker images provide them (`make setup RUNNER=docker` builds those; see the docker section).
+# The system packages (docker/system-packages) likewise: the images have them, so not with docker.
 ifeq ($(RUNNER),docker)
 LEGACY_ENV :=
 INGEST_ENV :=
+SYSTEM_ENV :=
 else
 LEGACY_ENV := $(STAMP)
 INGEST_ENV := $(INGEST_STAMP)
+SYSTEM_ENV := $(if $(filter 0,$(SYSTEM_PACKAGES)),,system-packages)
 endif
 
 # ---------------------------------------------------------------- help
@@ -62,8 +66,17 @@ help: ## list targets and variables, grouped by pipeline
 	done
 
 # ---------------------------------------------------------------- environment (issue: pinned legacy stack)
-.PHONY: setup
-setup: $(LEGACY_ENV) $(INGEST_ENV) ## create the environments and install the hashed locks (idempotent)
+.PHONY: setup system-packages
+setup: $(SYSTEM_ENV) $(LEGACY_ENV) $(INGEST_ENV) ## install missing system packages, create the environments and install the hashed locks (idempotent)
+
+system-packages: ## install the missing system packages the pipelines need (docker/system-packages; root or sudo -n)
+	@docker/system-packages
+
+# Listed first, the check runs first; under -j the environments must also wait for it, so that a
+# missing package stops setup (and demo) before any venv is created.
+ifneq ($(filter setup demo %-demo,$(MAKECMDGOALS)),)
+$(STAMP) $(INGEST_STAMP): | $(SYSTEM_ENV)
+endif
 
 $(STAMP): $(LOCK)
 	@py="$$(docker/find-python37 '$(PYTHON)')"; \
