@@ -92,6 +92,8 @@ class History(object):
             return rows
         with open(str(self.path), newline="") as handle:
             for raw in csv.DictReader(handle):
+                if any(raw.get(k) is None for k in self.columns):
+                    break   # fewer fields than columns: the torn last line
                 try:
                     row = {k: (float(raw[k]) if raw.get(k) not in (None, "") else None)
                            for k in self.columns}
