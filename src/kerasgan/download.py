@@ -11,7 +11,8 @@ fetched here, whatever the source:
   of kerasgan.imagetypes.ACCEPTED (`not-an-image:html`, ...) whatever the headers said;
 - the file name is ours: `<n>-<slug>.<ext>` with n a per-keyword counter, slug at most 40 of
   [A-Za-z0-9_-] from the URL's last path segment, ext from the sniffed bytes; written to a
-  temporary `tmp-*.part` and linked into place without ever replacing an existing file;
+  temporary `tmp-*.part` and linked into place without ever replacing an existing file; files get
+  the user's umask (0644 under umask 022), as any file the user creates;
 - resume: a URL whose file the manifest lists and which is still on disk is skipped, and so is a
   download whose bytes equal a file already kept for that keyword;
 - `DATA_DIR/downloads/manifest.csv`: one row per (keyword, url), the latest attempt.
@@ -20,8 +21,8 @@ import csv
 import hashlib
 import os
 import re
+import secrets
 import sys
-import tempfile
 import threading
 import time
 import unicodedata
@@ -68,9 +69,23 @@ def read_manifest(path):
     return rows
 
 
+def create_temp(directory, prefix, suffix):
+    """A new empty file in `directory`, opened for writing: (fd, path). Like tempfile.mkstemp, but
+    created with mode 0666 so the kernel applies the umask: mkstemp's 0600 would survive the
+    rename/link into place and leave the user's images and manifest private to them."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        path = os.path.join(str(directory), prefix + secrets.token_hex(8) + suffix)
+        try:
+            return os.open(path, flags, 0o666), path
+        except FileExistsError:
+            continue
+    raise FileExistsError("no free temporary name in %s" % directory)
+
+
 def write_manifest(path, rows):
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix="tmp-manifest-", suffix=".part")
+    fd, tmp = create_temp(path.parent, "tmp-manifest-", ".part")
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=MANIFEST_FIELDS, extrasaction="ignore")
         writer.writeheader()
@@ -201,7 +216,7 @@ class KeywordFolder:
     def store(self, number, url, fetched):
         """Write the bytes under a new name of ours; return the file name (relative to the folder)."""
         ext = imagetypes.EXTENSIONS[fetched.kind]
-        fd, tmp = tempfile.mkstemp(dir=str(self.path), prefix="tmp-", suffix=".part")
+        fd, tmp = create_temp(self.path, "tmp-", ".part")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(fetched.data)
