@@ -6,7 +6,8 @@ fetched here, whatever the source:
 
 - timeouts: connect/read, a whole-file deadline (all attempts of one URL together) kept on the
   clock by a watchdog that cuts the connection when it passes, so a host that trickles a byte now
-  and then (never tripping the read timeout) fails as `timeout` instead of stalling the stage;
+  and then (never tripping the read timeout) fails as `timeout` instead of stalling the stage; and a
+  per-keyword deadline after which the URLs not fetched yet are recorded as `keyword-deadline`;
 - retries with exponential back-off for timeouts, connection errors, 429 and 5xx, while the file's
   deadline leaves room; redirects capped (a loop fails as `redirect-loop`);
 - a Content-Type that is not image/* or octet-stream is refused before the body is read, a
@@ -433,8 +434,11 @@ class KeywordFolder:
 
 
 # ---------------------------------------------------------------- the stage
-def download_keyword(keyword, urls, source, folder, downloader, manifest, limit, workers, progress=True):
-    """Fetch `urls` for one keyword until `limit` files are on disk; update `manifest` in place."""
+def download_keyword(keyword, urls, source, folder, downloader, manifest, limit, workers, progress=True,
+                     keyword_deadline=None):
+    """Fetch `urls` for one keyword until `limit` files are on disk or `keyword_deadline` seconds
+    have passed; update `manifest` in place. When the deadline passes, downloads under way stop and
+    the URLs not fetched are recorded as failed with reason `keyword-deadline` (a re-run resumes)."""
     from tqdm import tqdm
 
     counts = Counter(found=len(urls))
@@ -463,12 +467,21 @@ def download_keyword(keyword, urls, source, folder, downloader, manifest, limit,
                                         bytes=str(len(data)) if data else "", sha256=sha,
                                         status=status, reason=reason, time=now())
 
+    # the clock starts with the downloads (finding the URLs has its own limits: scrolls, timeouts)
+    stop_at = None if keyword_deadline is None else time.monotonic() + keyword_deadline
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         running = deque()  # (future, url, number) in URL order: results are taken in that order,
         while pending or running:  # so which of two equal files is kept does not depend on timing
+            if pending and stop_at is not None and time.monotonic() >= stop_at and kept + len(running) < limit:
+                # fetches under way stop by themselves (fetch's stop_at); these are never started
+                for url in pending:
+                    record(url, "failed", "keyword-deadline")
+                failures["keyword-deadline"] += len(pending)
+                counts["failed"] += len(pending)
+                pending.clear()
             while pending and len(running) < 4 * workers and kept + len(running) < limit:
                 url = pending.popleft()
-                running.append((pool.submit(downloader.fetch, url), url, folder.number()))
+                running.append((pool.submit(downloader.fetch, url, stop_at), url, folder.number()))
             if not running:
                 break
             wait([running[0][0]], return_when=FIRST_COMPLETED)
@@ -540,6 +553,10 @@ def configure(parser):
     parser.add_argument("--file-deadline", type=positive, default=40.0,
                         help="seconds for one file, all its tries, back-off and redirects included; a host "
                              "still sending then fails as `timeout` (default: 40)")
+    parser.add_argument("--keyword-deadline", type=positive, default=1800.0,
+                        help="seconds for one keyword's downloads (from the first one): then downloads under "
+                             "way stop and the URLs left are recorded as `keyword-deadline`; a re-run "
+                             "resumes them (default: 1800)")
     parser.add_argument("--retries", type=int, default=3, help="retries after a timeout, connection error, "
                                                                "429 or 5xx, while the file deadline leaves "
                                                                "time (default: 3)")
@@ -600,10 +617,15 @@ def main(args):
             folder = KeywordFolder(downloads, keyword)
             try:
                 counts, failures = download_keyword(keyword, urls, args.source, folder, downloader, manifest,
-                                                    args.limit, args.workers, progress=not args.no_progress)
+                                                    args.limit, args.workers, progress=not args.no_progress,
+                                                    keyword_deadline=args.keyword_deadline)
             finally:
                 write_manifest(manifest_path, manifest)
             print(summary_line("download: " + keyword, counts, failures))
+            if failures["keyword-deadline"]:
+                print("download: %s: keyword deadline (%g s) passed: %d URLs not fetched, recorded as "
+                      "keyword-deadline (run again to resume, or raise --keyword-deadline / KEYWORD_DEADLINE)"
+                      % (keyword, args.keyword_deadline, failures["keyword-deadline"]))
             total.update(counts)
             total_failures.update(failures)
     finally:

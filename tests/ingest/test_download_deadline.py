@@ -1,7 +1,7 @@
 """download: deadlines kept on the clock against hosts that trickle forever.
 
 A trickling host sends a byte every TRICKLE s, well under the read timeout, so only the whole-file
-deadline (a watchdog cutting the connection) can stop it. The time bounds
+deadline (a watchdog cutting the connection) or the keyword deadline can stop it. The time bounds
 below are generous correctness bounds (deadline + 3 s), not performance assertions."""
 import csv
 import io
@@ -16,7 +16,7 @@ from PIL import Image
 
 from search_server import make_certificate
 
-from .conftest import run_cli
+from .conftest import ROOT, make, run_cli
 
 TRICKLE = 0.1  # s between bytes: far below the 1 s read timeout used here
 MARGIN = 3.0  # s allowed past a deadline (the brief's bound; the measured overshoot is ~0.1 s)
@@ -163,6 +163,16 @@ def test_the_watchdog_also_cuts_a_tls_trickle(tls_server, tls):
     assert result.ok
 
 
+def test_the_keyword_deadline_stops_a_fetch_under_way(server):
+    from kerasgan.download import Downloader
+    downloader = Downloader(timeout=1.0, file_deadline=60)
+    result, elapsed = timed_fetch(downloader, server.url + "/forever/1.png", stop_at=time.monotonic() + 1.0)
+    assert (result.ok, result.reason) == (False, "keyword-deadline")
+    assert elapsed < 1.0 + MARGIN
+    result, elapsed = timed_fetch(downloader, server.url + "/ok/1.png", stop_at=time.monotonic() - 1)
+    assert (result.ok, result.reason, elapsed < 0.5) == (False, "keyword-deadline", True)  # never started
+
+
 def test_trickling_urls_fail_as_timeout_and_the_others_are_saved(server, data_dir, tmp_path):
     urls = [server.url + p for p in ("/ok/1.png", "/forever/2.png", "/ok/3.png", "/headers/4.png",
                                      "/ok/5.png", "/forever/6.png")]
@@ -174,6 +184,7 @@ def test_trickling_urls_fail_as_timeout_and_the_others_are_saved(server, data_di
     elapsed = time.monotonic() - start
     print("CLI run with 3 never-ending URLs: %.2f s (file deadline 1.5 s, 8 workers)" % elapsed)
     assert "download: mixed: found 6, saved 3, skipped 0, failed 3 (timeout: 3)" in result.stdout, result.stdout
+    assert "keyword deadline" not in result.stdout
     rows = manifest(data_dir)
     for url in urls:
         expected = ("saved", "") if "/ok/" in url else ("failed", "timeout")
@@ -182,10 +193,49 @@ def test_trickling_urls_fail_as_timeout_and_the_others_are_saved(server, data_di
     assert elapsed < 1.5 + MARGIN + 3  # + the interpreter's start (imports) in a subprocess
 
 
+def test_the_keyword_deadline_bounds_many_trickling_urls(server, data_dir, tmp_path):
+    urls = [server.url + "/ok/%d.png" % n for n in (1, 2)] + [server.url + "/forever/%d.png" % n for n in range(3, 43)]
+    listing = tmp_path / "slow.txt"
+    listing.write_text("\n".join(urls) + "\n")
+    start = time.monotonic()
+    # 40 trickling URLs, 2 at a time, 1.5 s each: 30 s without the keyword deadline of 2 s
+    result = run_cli("download", "--source", "urls", "--urls", listing, "--data-dir", data_dir, "--workers", "2",
+                     "--file-deadline", "1.5", "--keyword-deadline", "2", *FAST, timeout=120)
+    elapsed = time.monotonic() - start
+    print("CLI run with 40 never-ending URLs, keyword deadline 2 s: %.2f s" % elapsed)
+    rows = manifest(data_dir)
+    assert len(rows) == 42
+    assert [rows[u]["status"] for u in urls[:2]] == ["saved", "saved"]
+    reasons = [rows[u]["reason"] for u in urls[2:]]
+    assert {rows[u]["status"] for u in urls[2:]} == {"failed"}
+    assert set(reasons) <= {"timeout", "keyword-deadline"}
+    assert reasons.count("keyword-deadline") >= 30, reasons  # at most 4 could even start within 2 s
+    assert "keyword-deadline: %d" % reasons.count("keyword-deadline") in result.stdout, result.stdout
+    assert ("download: slow: keyword deadline (2 s) passed: %d URLs not fetched"
+            % reasons.count("keyword-deadline")) in result.stdout
+    assert elapsed < 2 + MARGIN + 3  # + the interpreter's start
+
+    # a re-run resumes: the saved files are kept, the rest is tried again
+    again = run_cli("download", "--source", "urls", "--urls", listing, "--data-dir", data_dir, "--workers", "8",
+                    "--file-deadline", "1", "--keyword-deadline", "1", *FAST, timeout=120)
+    assert "found 42, saved 0, skipped 2, failed 40" in again.stdout, again.stdout
+
+
 def test_bad_deadlines_are_refused(data_dir, tmp_path):
     listing = tmp_path / "x.txt"
     listing.write_text("")
-    for option, value in (("--file-deadline", "-1"), ("--file-deadline", "nan")):
+    for option, value in (("--keyword-deadline", "0"), ("--file-deadline", "-1"), ("--file-deadline", "nan")):
         result = run_cli("download", "--source", "urls", "--urls", listing, "--data-dir", data_dir,
                          option, value, check=False)
         assert result.returncode == 2 and "not a positive number of seconds" in result.stderr, (option, value)
+
+
+def test_make_download_passes_the_deadlines():
+    result = make("-n", "download", "RUNNER=local", "KEYWORD_DEADLINE=5", "FILE_DEADLINE=2.5")
+    assert result.returncode == 0, result.stderr
+    assert "--file-deadline '2.5'" in result.stdout and "--keyword-deadline '5'" in result.stdout
+    default = make("-n", "download", "RUNNER=local")
+    assert "deadline" not in default.stdout  # the stage's own defaults (--help)
+    helptext = make("help").stdout
+    assert "KEYWORD_DEADLINE" in helptext and "FILE_DEADLINE" in helptext
+    assert (ROOT / "README.md").read_text(encoding="utf-8").count("KEYWORD_DEADLINE") >= 1
