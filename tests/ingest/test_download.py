@@ -5,6 +5,7 @@ import io
 import os
 import re
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -165,6 +166,21 @@ def test_urls_source_refuses_other_schemes(server, tls, data_dir, tmp_path):
     assert reasons["ftp://127.0.0.1/x.jpg"] == "unsupported-scheme:ftp"
     assert reasons["javascript:alert(1)"] == "unsupported-scheme:javascript"
     assert sorted(os.listdir(data_dir / "downloads" / "my list")) == ["1-pikachu_1.png", "2-photo.png"]
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640)])
+def test_files_get_the_users_umask(server, data_dir, tmp_path, umask, mode):
+    """Not mkstemp's 0600: the images and the manifest are the user's files like any other."""
+    listing = tmp_path / "modes.txt"
+    listing.write_text(server.http_url + "/img/pikachu%201.png\n")
+    old = os.umask(umask)  # inherited by the download subprocess
+    try:
+        run_cli("download", "--source", "urls", "--urls", listing, "--data-dir", data_dir, *FAST)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((data_dir / "downloads" / "modes" / "1-pikachu_1.png").stat().st_mode) == mode
+    assert stat.S_IMODE((data_dir / "downloads" / "manifest.csv").stat().st_mode) == mode
+    assert not list((data_dir / "downloads").rglob("tmp-*"))
 
 
 def test_https_needs_the_ca_and_missing_chromedriver_is_a_clear_error(server, data_dir, tmp_path):

@@ -9,6 +9,8 @@ URLS ?=## download: for SOURCE=urls, a text file with one image URL per line
 CHROMEDRIVER ?=## download: chromedriver executable (default: chromedriver on PATH; never downloaded)
 SEARCH_URL ?=## download: results page template with {query}, e.g. http://127.0.0.1:8000/search?q={query}
 CA_BUNDLE ?=## download: PEM of extra CAs to trust for image URLs (a local HTTPS server's)
+FILE_DEADLINE ?=## download: seconds for one image, retries included; a host still sending then fails as timeout (default 40)
+KEYWORD_DEADLINE ?=## download: seconds for one keyword's downloads; URLs left then are recorded as keyword-deadline (default 1800)
 RESHAPE_SIZE ?= 256## reshape: side of the square JPEGs in reshaped/ (the original: 256)
 DEDUPE ?= 0## reshape: drop near duplicates at perceptual-hash distance <= DEDUPE (off: keep them)
 JOBS ?=## reshape: worker processes (default: all cores)
@@ -17,7 +19,8 @@ JOBS ?=## reshape: worker processes (default: all cores)
 download: $(INGEST_ENV) ## find image URLs for KEYWORDS (SOURCE) and fetch them into DATA_DIR/downloads/ (resumes)
 	$(INGEST_RUN) download --source '$(SOURCE)' --keywords '$(KEYWORDS)' --limit '$(LIMIT)' \
 	  $(if $(URLS),--urls '$(URLS)') $(if $(CHROMEDRIVER),--chromedriver '$(CHROMEDRIVER)') \
-	  $(if $(SEARCH_URL),--search-url '$(SEARCH_URL)') $(if $(CA_BUNDLE),--ca-bundle '$(CA_BUNDLE)')
+	  $(if $(SEARCH_URL),--search-url '$(SEARCH_URL)') $(if $(CA_BUNDLE),--ca-bundle '$(CA_BUNDLE)') \
+	  $(if $(FILE_DEADLINE),--file-deadline '$(FILE_DEADLINE)') $(if $(KEYWORD_DEADLINE),--keyword-deadline '$(KEYWORD_DEADLINE)')
 
 .PHONY: reshape
 reshape: $(INGEST_ENV) ## square downloads/*/* into DATA_DIR/reshaped/<n>.jpg (RESHAPE_SIZE), report bad files and duplicates
