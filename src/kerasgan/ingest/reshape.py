@@ -342,6 +342,76 @@ def configure(parser):
     parser.add_argument("--force", action="store_true", help="redo the work even if nothing changed")
 
 
+def _parse_dedupe(text):
+    """DEDUPE: None (off) or a whole number of bits; ValueError otherwise."""
+    if text.strip().lower() in ("off", "none", "no", "-1", ""):
+        return None
+    return int(text)
+
+
+def _unchanged(stamp_path, stamp, out_dir):
+    """True when the last run had the same inputs and options and its outputs are intact."""
+    try:
+        previous = json.loads(stamp_path.read_text())
+    except (OSError, ValueError):
+        return False
+    outputs = previous.get("outputs", {})
+    if previous.get("fingerprint") == stamp and all(
+            sha256_file(out_dir / name) == sha for name, sha in outputs.items()) and \
+            set(n for n in os.listdir(str(out_dir)) if OUTPUT_NAME.match(n)) == set(outputs):
+        print("reshape: nothing changed since the last run (%d images in %s)" % (len(outputs), out_dir))
+        return True
+    return False
+
+
+class _Collator(object):
+    """Turns the workers' results into report rows, numbered outputs and the manifest, in input
+    order: exact duplicates by sha256, near duplicates by perceptual-hash distance."""
+
+    def __init__(self, out_dir, dedupe):
+        self.out_dir, self.dedupe = out_dir, dedupe
+        self.report, self.manifest, self.outputs = [], [], {}
+        self.by_sha, self.hashes = {}, []  # sha256 -> source; [(phash int, source)] of kept images
+        self.counts = Counter()
+
+    def add(self, rel, reason, result):
+        row = dict(source=rel, status="skipped", reason=reason)
+        if result is not None:
+            info = result.get("info") or {}
+            row.update(sha256=result["sha256"], phash=result["phash"], reason=result["reason"],
+                       **{k: info.get(k, "") for k in ("format", "mode", "width", "height")})
+            if result["status"] == "ok":
+                self._decoded(row, rel, result)
+        self.counts[row["status"]] += 1
+        if row["status"] == "skipped":
+            self.counts["reason:" + row["reason"].split(":")[0]] += 1
+        self.report.append(row)
+
+    def _decoded(self, row, rel, result):
+        if result["sha256"] in self.by_sha:
+            row.update(status="duplicate", reason="same-bytes", duplicate_of=self.by_sha[result["sha256"]])
+            return
+        self.by_sha[result["sha256"]] = rel
+        value = int(result["phash"], 16)
+        nearest = min(((bin(value ^ other).count("1"), source) for other, source in self.hashes),
+                      default=None)
+        if nearest is not None:
+            row["distance"] = nearest[0]
+        if self.dedupe is not None and nearest is not None and nearest[0] <= self.dedupe:
+            row.update(status="near-duplicate", reason="phash-distance<=%d" % self.dedupe,
+                       duplicate_of=nearest[1])
+            return
+        self.hashes.append((value, rel))
+        n = len(self.manifest) + 1
+        name = "%d.jpg" % n
+        write_if_changed(self.out_dir / name, result["jpeg"])
+        sha = hashlib.sha256(result["jpeg"]).hexdigest()
+        self.outputs[name] = sha
+        row.update(status="kept", output="%s/%s" % (paths.RESHAPED, name))
+        self.manifest.append(dict(n=n, file="%s/%s" % (paths.RESHAPED, name), source=rel,
+                                  source_sha256=result["sha256"], sha256=sha, phash=result["phash"]))
+
+
 def main(args):
     # Workers are forked from here: keep numeric libraries single-threaded (small address space under
     # the memory limit, whatever the core count) and do not import them in this process.
@@ -351,14 +421,11 @@ def main(args):
 
     import PIL
     root = Path(args.data_dir) if args.data_dir else paths.data_dir()
-    if args.dedupe.strip().lower() in ("off", "none", "no", "-1", ""):
-        dedupe = None
-    else:
-        try:
-            dedupe = int(args.dedupe)
-        except ValueError:
-            print("reshape: DEDUPE must be a whole number of bits (0-64) or off, not %r" % args.dedupe, file=sys.stderr)
-            return 2
+    try:
+        dedupe = _parse_dedupe(args.dedupe)
+    except ValueError:
+        print("reshape: DEDUPE must be a whole number of bits (0-64) or off, not %r" % args.dedupe, file=sys.stderr)
+        return 2
     if args.size < 1:
         print("reshape: SIZE must be positive", file=sys.stderr)
         return 2
@@ -376,69 +443,26 @@ def main(args):
                    pillow=PIL.__version__,
                    imagehash=version("ImageHash"))
     stamp = fingerprint(inputs, options)
-    if not args.force and stamp_path.is_file():
-        try:
-            previous = json.loads(stamp_path.read_text())
-        except ValueError:
-            previous = {}
-        outputs = previous.get("outputs", {})
-        if previous.get("fingerprint") == stamp and all(
-                sha256_file(out_dir / name) == sha for name, sha in outputs.items()) and \
-                set(n for n in os.listdir(str(out_dir)) if OUTPUT_NAME.match(n)) == set(outputs):
-            print("reshape: nothing changed since the last run (%d images in %s)" % (len(outputs), out_dir))
-            return 0
+    if not args.force and stamp_path.is_file() and _unchanged(stamp_path, stamp, out_dir):
+        return 0
 
     tasks = [(i, real) for i, (rel, real, reason) in enumerate(inputs) if real]
     jobs = args.jobs or os.cpu_count() or 1
     started = time.monotonic()
     results = run_pool(tasks, jobs, (args.size, args.quality, int(args.max_file_mb * 2 ** 20), args.mem_mb,
                                      args.time_limit), args.time_limit)
-
-    report, manifest, outputs = [], [], {}
-    by_sha, hashes = {}, []  # sha256 -> source; [(phash int, source)] of kept images
-    counts = Counter()
+    done = _Collator(out_dir, dedupe)
     for i, (rel, real, reason) in enumerate(inputs):
-        row = dict(source=rel, status="skipped", reason=reason)
-        result = results.get(i)
-        if result is not None:
-            info = result.get("info") or {}
-            row.update(sha256=result["sha256"], phash=result["phash"], reason=result["reason"],
-                       **{k: info.get(k, "") for k in ("format", "mode", "width", "height")})
-            if result["status"] == "ok":
-                if result["sha256"] in by_sha:
-                    row.update(status="duplicate", reason="same-bytes", duplicate_of=by_sha[result["sha256"]])
-                else:
-                    by_sha[result["sha256"]] = rel
-                    value = int(result["phash"], 16)
-                    nearest = min(((bin(value ^ other).count("1"), source) for other, source in hashes),
-                                  default=None)
-                    if nearest is not None:
-                        row["distance"] = nearest[0]
-                    if dedupe is not None and nearest is not None and nearest[0] <= dedupe:
-                        row.update(status="near-duplicate", reason="phash-distance<=%d" % dedupe,
-                                   duplicate_of=nearest[1])
-                    else:
-                        hashes.append((value, rel))
-                        n = len(manifest) + 1
-                        name = "%d.jpg" % n
-                        write_if_changed(out_dir / name, result["jpeg"])
-                        sha = hashlib.sha256(result["jpeg"]).hexdigest()
-                        outputs[name] = sha
-                        row.update(status="kept", output="%s/%s" % (paths.RESHAPED, name))
-                        manifest.append(dict(n=n, file="%s/%s" % (paths.RESHAPED, name), source=rel,
-                                             source_sha256=result["sha256"], sha256=sha, phash=result["phash"]))
-        counts[row["status"]] += 1
-        if row["status"] == "skipped":
-            counts["reason:" + row["reason"].split(":")[0]] += 1
-        report.append(row)
+        done.add(rel, reason, results.get(i))
 
     for name in os.listdir(str(out_dir)):
-        if OUTPUT_NAME.match(name) and name not in outputs:
+        if OUTPUT_NAME.match(name) and name not in done.outputs:
             os.unlink(str(out_dir / name))  # a numbered output of an earlier run that no longer exists
-    write_if_changed(out_dir / "manifest.csv", csv_bytes(MANIFEST_FIELDS, manifest))
-    write_if_changed(reports / "reshape.csv", csv_bytes(REPORT_FIELDS, report))
-    write_if_changed(stamp_path, (json.dumps(dict(fingerprint=stamp, options=options, outputs=outputs),
+    write_if_changed(out_dir / "manifest.csv", csv_bytes(MANIFEST_FIELDS, done.manifest))
+    write_if_changed(reports / "reshape.csv", csv_bytes(REPORT_FIELDS, done.report))
+    write_if_changed(stamp_path, (json.dumps(dict(fingerprint=stamp, options=options, outputs=done.outputs),
                                              indent=1, sort_keys=True) + "\n").encode())
+    counts = done.counts
     reasons = sorted((k[len("reason:"):], v) for k, v in counts.items() if k.startswith("reason:"))
     print("reshape: %d inputs -> %d kept in %s, %d duplicates, %d near-duplicates, %d skipped%s (%.1f s, %d jobs)"
           % (len(inputs), counts["kept"], out_dir, counts["duplicate"], counts["near-duplicate"], counts["skipped"],
