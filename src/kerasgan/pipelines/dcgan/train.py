@@ -225,9 +225,26 @@ def train(config, x, y, folder):
     status = _loop(run, epoch, start, totals, progress, StopFlag())
     if status:
         return status
+    make_timelapse(folder)
     _summary(run, "finished", progress)
     log("dcgan train: done; outputs in %s" % folder)
     return 0
+
+
+def grid_files(folder):
+    """The run's <epoch>_<index>.png grids in training order."""
+    found = []
+    for p in Path(folder).glob("*_*.png"):
+        parts = p.stem.split("_")
+        if len(parts) == 2 and all(part.isdigit() for part in parts):
+            found.append(((int(parts[0]), int(parts[1])), p))
+    return [p for _, p in sorted(found)]
+
+
+def make_timelapse(folder):
+    """timelapse.gif of the grids in training order (the original's README showed one)."""
+    from ...kit.grids import save_gif
+    save_gif(grid_files(folder), Path(folder) / runfolder.TIMELAPSE)
 
 
 def _save(run, epoch, index, totals, progress, status="running"):
@@ -276,6 +293,7 @@ def _loop(run, epoch, start, totals, progress, stop):
             if stop.requested:
                 log("dcgan train: stopped at epoch %d batch %d; the same command resumes"
                     % (epoch, index))
+                make_timelapse(folder)
                 _summary(run, "interrupted", progress)
                 return 128 + stop.signum
         start, totals = 0, [0.0, 0.0]
@@ -302,7 +320,7 @@ def _summary(run, status, progress):
     folder, rows, config = run["folder"], run["rows"], run["config"]
     last = rows[-1] if rows else {}
     files = {"config": runfolder.CONFIG, "history": runfolder.HISTORY, "batches": BATCHES,
-             "grids": "<epoch>_<index>.png", "checkpoint": runfolder.CHECKPOINTS + "/" + runfolder.LATEST,
+             "grids": "<epoch>_<index>.png", "timelapse": runfolder.TIMELAPSE, "checkpoint": runfolder.CHECKPOINTS + "/" + runfolder.LATEST,
              "generator": "generator.h5", "discriminator": "discriminator.h5",
              "generated": "generated_image.png", "samples": runfolder.SAMPLES + "/"}
     classifier = run["classifier"]
