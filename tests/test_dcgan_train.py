@@ -213,3 +213,18 @@ def test_refusals(workspace, reference):
     missing = run_cli("dcgan", "--mode", "generate", "--run", "absent", env=env_for(data, out),
                       cwd=cwd, check=False)
     assert missing.returncode == 2 and "train it first" in missing.stderr
+
+
+def test_report_shows_plain_and_nice_with_their_figures(workspace, reference):
+    folder, _ = reference
+    data, out, _, _ = workspace
+    if not (folder / "samples/nice/samples.json").exists():
+        generate(workspace)
+        generate(workspace, "--nice")
+    from kerasgan.report import build
+    page = build("dcgan", "ref", data, out).read_text()
+    for needed in ("samples/plain/generated_image.png", "samples/nice/generated_image.png",
+                   "classes covered (of 10)", "KL(class histogram", "timelapse.gif", "1_3.png",
+                   "dcgan-batch-loss.png", "held-out"):
+        assert needed in page, needed
+    assert (folder / "report-files/dcgan-quality.png").is_file()

@@ -110,8 +110,12 @@ def build_gan():
     train_on_batch; after compilation that changes nothing, so it is left out. Both train functions
     are built here: SGD creates its momentum slots then, and a resume restores them before the
     first batch."""
+    import warnings
     from keras.models import Sequential
     from keras.optimizers import SGD
+    # Keras warns at every train_on_batch that D's trainable flag differs from what the stacked
+    # model was compiled with: that difference is the point (the frozen D), so say it once here.
+    warnings.filterwarnings("ignore", message="Discrepancy between trainable weights")
     generator, discriminator = models.build_generator(), models.build_discriminator()
     stacked = Sequential([generator, discriminator])
     d_optim = SGD(lr=LR, momentum=MOMENTUM, nesterov=NESTEROV)
