@@ -68,7 +68,7 @@ def load_mnist(path=None):
     except Exception as error:   # Keras raises a bare Exception("URL fetch failure ...")
         raise DataError(
             "MNIST is not cached and could not be downloaded (%s). Get %s (md5 %s) and put it at "
-            "%s, or pass the file's path to the pipeline (--data /path/to/mnist.npz)"
+            "%s, or give the pipeline the file's path"
             % (str(error).splitlines()[0][:200], MNIST_SOURCE, MNIST_MD5, keras_cache_file()))
     return read_npz(cached)
 

@@ -92,7 +92,9 @@ def main(args):
         folder = runfolder.run_dir(PIPELINE, args.run)
         runfolder.check_config(folder, config, MUTABLE_KEYS)
     except (DataError, runfolder.ConfigMismatch) as error:
-        print("dcgan train: error: %s" % error, file=sys.stderr)
+        hint = (" (--data /path/to/mnist.npz; make: DCGAN_DATA=/path/to/mnist.npz)"
+                if isinstance(error, DataError) and "file's path" in str(error) else "")
+        print("dcgan train: error: %s%s" % (error, hint), file=sys.stderr)
         return 2
     if args.dry_run:
         print(json.dumps(config, indent=2, sort_keys=True))
