@@ -65,12 +65,13 @@ help: ## list targets and variables, grouped by pipeline
 .PHONY: setup
 setup: $(LEGACY_ENV) $(INGEST_ENV) ## create the environments and install the hashed locks (idempotent)
 
-$(STAMP): $(LOCK)
+$(STAMP): $(LOCK) docker/kerasgan-startup.pth
 	@py="$$(docker/find-python37 '$(PYTHON)')"; \
 	if [ ! -x $(VENV)/bin/python ] || ! $(VENV)/bin/python -c 'import sys; assert sys.version_info[:2] == (3, 7)' 2>/dev/null; then \
 	  echo "setup: creating $(VENV) from $$py"; rm -rf $(VENV); "$$py" -m venv $(VENV); fi
 	$(VENV)/bin/python -m pip install --quiet --no-deps --require-hashes -r $(LOCK)
 	@echo "$(abspath src)" > $(SITE)/kerasgan-src.pth
+	@cp docker/kerasgan-startup.pth $(SITE)/kerasgan-startup.pth
 	@touch $@
 	@echo "setup: $(VENV) matches $(LOCK)"
 
