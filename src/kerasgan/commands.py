@@ -16,6 +16,7 @@ COMMANDS = {
     "demo-label": ("kerasgan.demo.label", "build labeled/ from the shipped demo labels file (smiley vs others, the original's counts)"),
     "train": ("kerasgan.pipelines.pikachu.train", "train the Pikachu GAN (issue 5) into OUT_DIR/pikachu/<RUN>/; resumes a stopped run"),
     "generate": ("kerasgan.pipelines.pikachu.generate", "sample a Pikachu GAN run (EPOCH=best|last|<n>, NICE=1 keeps the discriminator's favourites)"),
+    "dcgan": ("kerasgan.pipelines.dcgan.cli", "keras-dcgan: --mode train|generate --batch_size N [--nice] [--path DIR] (OUT_DIR/dcgan/<RUN>/)"),
     "report": ("kerasgan.report", "write OUT_DIR/<pipeline>/<RUN>/report.html: every stage's counts, curves and images"),
 }
 

@@ -11,4 +11,9 @@ PIPELINES = {
         "title": "Pikachu GAN: image search -> reshape -> CNN filter -> keras-adversarial GAN",
         "seeds": "000, 001",
     },
+    "dcgan": {
+        "package": "kerasgan.pipelines.dcgan",
+        "title": "keras-dcgan: the DCGAN of jacobgil/keras-dcgan on MNIST (train, generate --nice)",
+        "seeds": "002 (4.2), 003",
+    },
 }

@@ -1,0 +1,51 @@
+"""`python -m kerasgan dcgan`: keras-dcgan's own command line, plus our run options.
+
+    python -m kerasgan dcgan --mode train --batch_size 128 [--path DIR]
+    python -m kerasgan dcgan --mode generate --batch_size 128 [--nice]
+
+--mode, --batch_size and --nice are the original's; --path its fork's (a folder of one's own
+images); --run, --epochs, --seed, --data and the rest are ours (defaults in train.DEFAULTS).
+"""
+import sys
+
+from . import generate, train
+
+
+def configure(parser):
+    d = train.DEFAULTS
+    parser.add_argument("--mode", required=True, choices=("train", "generate"),
+                        help="train, or generate from a run's latest weights")
+    parser.add_argument("--batch_size", "--batch-size", dest="batch_size", type=int,
+                        default=d["batch_size"], help="batch size (original 128); generate: samples kept")
+    parser.add_argument("--nice", action="store_true",
+                        help="generate: keep the batch the discriminator scores highest of 20 x batch")
+    parser.add_argument("--path", default=None,
+                        help="train: a folder of one's own images (grey, resized to 28x28) instead of --data")
+    parser.add_argument("--run", default=d["run"], help="run name: OUT_DIR/dcgan/<RUN>/")
+    parser.add_argument("--epochs", type=int, default=d["epochs"], help="epochs (original 100)")
+    parser.add_argument("--seed", type=int, default=d["seed"], help="the one seed of the run")
+    parser.add_argument("--data", default=d["data"],
+                        help="mnist (Keras download/cache), digits (embedded UCI digits, offline) "
+                             "or the path of an mnist.npz")
+    parser.add_argument("--save-every", type=int, default=d["save_every"],
+                        help="weights + checkpoint every N batches (original 10)")
+    parser.add_argument("--grid-every", type=int, default=d["grid_every"],
+                        help="<epoch>_<index>.png every N batches (original 20)")
+    parser.add_argument("--quality-n", type=int, default=d["quality_n"],
+                        help="samples judged by the digit classifier at each epoch's end")
+    parser.add_argument("--dry-run", action="store_true", help="train: print the resolved config and stop")
+
+
+def main(args):
+    if args.mode == "train":
+        if args.nice:
+            print("dcgan: --nice only applies to --mode generate", file=sys.stderr)
+            return 2
+        return train.main(args)
+    try:
+        generate.generate(args.run, args.batch_size, args.nice, args.seed,
+                          log=lambda *a: print(*a, flush=True))
+    except generate.GenerateError as error:
+        print("dcgan generate: error: %s" % error, file=sys.stderr)
+        return 2
+    return 0

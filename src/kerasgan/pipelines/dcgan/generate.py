@@ -1,0 +1,94 @@
+"""`make dcgan-generate [NICE=1]` / `python -m kerasgan dcgan --mode generate [--nice]`.
+
+As the original: plain generate draws one batch of uniform(-1, 1) noise and saves its grid;
+--nice draws 20 x batch samples, scores them with the discriminator and keeps exactly the batch
+with the highest scores (ties by draw order), best first. Both use the run's latest weights (the
+checkpoint, which is saved with generator.h5 / discriminator.h5 every 10 batches) and write
+OUT_DIR/dcgan/<RUN>/generated_image.png (the original's name, the latest call's) plus
+samples/<plain|nice>/: generated_image.png, scores.csv (rank, candidate, score), samples.json
+(with the digit classifier's figures when the run's data has labels).
+"""
+import csv
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+
+from . import PIPELINE, models
+from ...datasets import digit_classifier
+from ...kit import checkpoint, runfolder, seeds
+
+NICE_FACTOR = 20       # keras-dcgan --nice: 20 x batch candidates
+GENERATED = "generated_image.png"
+
+
+class GenerateError(Exception):
+    pass
+
+
+def sample_latents(seed, count):
+    """The noise `generate` draws for SEED (tests recompute it)."""
+    return seeds.stream(seed, "generate").uniform(-1, 1, size=(count, models.LATENT_DIM)).astype(np.float32)
+
+
+def nice_indices(scores, n):
+    """The n candidates with the highest discriminator scores, highest first; ties by index."""
+    return np.argsort(-np.asarray(scores, np.float64), kind="mergesort")[:n]
+
+
+def generate(run, batch_size=128, nice=False, seed=0, log=print):
+    from ... import determinism
+    from ...kit.grids import grid, save_png, to_uint8
+    folder = runfolder.run_dir(PIPELINE, run)
+    if not (folder / runfolder.CONFIG).exists():
+        raise GenerateError("no run at %s (config.json missing): train it first" % folder)
+    if batch_size < 1:
+        raise GenerateError("--batch_size must be at least 1")
+    saved = checkpoint.load(folder)
+    if saved is None:
+        raise GenerateError("run %s has no weights yet (they are saved every 10 batches)" % folder)
+    state, groups = saved
+    config = json.loads((folder / runfolder.CONFIG).read_text())
+    summary_path = folder / runfolder.SUMMARY
+    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    classifier_path = (summary.get("classifier") or {}).get("file")
+
+    determinism.seed_everything(seed, threads=config.get("threads"))
+    generator, discriminator = models.build_generator(), models.build_discriminator()
+    generator.set_weights(groups["generator"])
+    discriminator.set_weights(groups["discriminator"])
+    count = batch_size * NICE_FACTOR if nice else batch_size
+    z = sample_latents(seed, count)
+    images = generator.predict(z, batch_size=128)
+    scores = discriminator.predict(images, batch_size=128).reshape(-1).astype(np.float64)
+    keep = nice_indices(scores, batch_size) if nice else np.arange(batch_size)
+    kept = images[keep]
+
+    out = folder / runfolder.SAMPLES / ("nice" if nice else "plain")
+    out.mkdir(parents=True, exist_ok=True)
+    picture = grid(to_uint8(kept, -1.0, 1.0))
+    save_png(picture, out / GENERATED)
+    save_png(picture, folder / GENERATED)
+    table = io.StringIO()
+    writer = csv.writer(table, lineterminator="\n")
+    writer.writerow(["rank", "candidate", "score"])
+    for rank, index in enumerate(keep):
+        writer.writerow([rank, int(index), repr(float(scores[index]))])
+    runfolder.write_atomic(out / "scores.csv", table.getvalue())
+    meta = {"run": run, "epoch": state["epoch"], "batch": state["batch"], "n": batch_size,
+            "nice": bool(nice), "candidates": count, "seed": seed,
+            "mean_score_kept": float(scores[keep].mean()), "mean_score_all": float(scores.mean())}
+    if classifier_path and Path(classifier_path).is_file():
+        probabilities = digit_classifier.load(classifier_path).predict(kept, batch_size=256)
+        meta.update(digit_classifier.figures(probabilities))
+        meta["class_histogram"] = digit_classifier.histogram(probabilities)
+    runfolder.write_json(out / "samples.json", meta)
+    log("dcgan generate: %d sample(s) of epoch %d batch %d%s -> %s" % (
+        batch_size, state["epoch"], state["batch"],
+        " (best %d of %d by the discriminator)" % (batch_size, count) if nice else "",
+        folder / GENERATED))
+    if "classes_covered" in meta:
+        log("dcgan generate: digits covered %d/10, KL from uniform %.3f, confident %.0f%%"
+            % (meta["classes_covered"], meta["kl_uniform"], 100 * meta["confident"]))
+    return {"keep": keep, "scores": scores, "images": images, "folder": out, "meta": meta}
