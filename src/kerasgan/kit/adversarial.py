@@ -86,6 +86,10 @@ class AdversarialRun(object):
         """The discriminator to save as discriminator.h5 (plain Keras layers)."""
         return self.discriminator
 
+    def grid_file(self, epoch):
+        """File name of an epoch's grid in the run folder (default epoch-<5 digits>.png)."""
+        return runfolder.grid_name(epoch)
+
     def grid_images(self, samples):
         """Generator output -> (n, h, w, c) in [0, 1] for the grids (grey (n, h, w) gets c = 1)."""
         samples = np.asarray(samples)
@@ -156,7 +160,7 @@ class AdversarialRun(object):
         samples = self.sample_grid()
         row.update(self.meter.measure(samples))
         save_png(grid(to_uint8(self.grid_images(samples)), self.grid_size),
-                 self.folder / runfolder.grid_name(epoch))
+                 self.folder / self.grid_file(epoch))
         if row["diversity"] < DIVERSITY_WARN:
             log("warning: mode collapse? epoch %d: diversity %.3f (< %.2f; 1.0 = as varied as "
                 "the training images)" % (epoch, row["diversity"], DIVERSITY_WARN))
