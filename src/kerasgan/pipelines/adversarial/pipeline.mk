@@ -49,8 +49,8 @@ adversarial-cifar10-report: | $(LEGACY_ENV) ## write OUT_DIR/adversarial-cifar10
 # MNIST: the original's full-size models on the 1,797 UCI digits (~4 s per epoch).
 # CIFAR-10: the 400 augmented emoji (10 classes); nch 32 instead of 256 (the original's size takes
 # ~10x as long per epoch), kernel 5 and everything else as the original.
-ADV_DEMO_MNIST_EPOCHS ?= 40## adversarial-mnist-demo: epochs on the embedded digits (the original: 100 on MNIST)
-ADV_DEMO_CIFAR10_EPOCHS ?= 30## adversarial-cifar10-demo: epochs on the embedded emoji (the original: 100 on CIFAR-10)
+ADV_DEMO_MNIST_EPOCHS ?= 30## adversarial-mnist-demo: epochs on the embedded digits (the original: 100 on MNIST)
+ADV_DEMO_CIFAR10_EPOCHS ?= 60## adversarial-cifar10-demo: epochs on the embedded emoji (the original: 100 on CIFAR-10)
 ADV_DEMO_MAKE = $(MAKE) --no-print-directory DATA_DIR='$(abspath $(DEMO_DIR))/data' \
   OUT_DIR='$(abspath $(DEMO_DIR))' RUN=demo
 
