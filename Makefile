@@ -78,12 +78,13 @@ ifneq ($(filter setup demo %-demo,$(MAKECMDGOALS)),)
 $(STAMP) $(INGEST_STAMP): | $(SYSTEM_ENV)
 endif
 
-$(STAMP): $(LOCK)
+$(STAMP): $(LOCK) docker/kerasgan-startup.pth
 	@py="$$(docker/find-python37 '$(PYTHON)')"; \
 	if [ ! -x $(VENV)/bin/python ] || ! $(VENV)/bin/python -c 'import sys; assert sys.version_info[:2] == (3, 7)' 2>/dev/null; then \
 	  echo "setup: creating $(VENV) from $$py"; rm -rf $(VENV); "$$py" -m venv $(VENV); fi
 	$(VENV)/bin/python -m pip install --quiet --no-deps --require-hashes -r $(LOCK)
 	@echo "$(abspath src)" > $(SITE)/kerasgan-src.pth
+	@cp docker/kerasgan-startup.pth $(SITE)/kerasgan-startup.pth
 	@touch $@
 	@echo "setup: $(VENV) matches $(LOCK)"
 

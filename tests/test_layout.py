@@ -54,7 +54,8 @@ def test_make_help_groups_targets_by_pipeline():
     titles = [line for line in out.splitlines() if line and not line.startswith(" ")]
     assert any(t.startswith("Common") for t in titles), titles
     for name in PIPELINES:
-        mk = ROOT / "src/kerasgan/pipelines" / name / "pipeline.mk"
+        # the room is the pipeline's package (two pipelines may share one, e.g. adversarial-*)
+        mk = ROOT / "src" / PIPELINES[name]["package"].replace(".", "/") / "pipeline.mk"
         title = next(l[len("# help: "):] for l in mk.read_text().splitlines() if l.startswith("# help: "))
         assert title in titles, (name, titles)
         group = out.split(title, 1)[1].split("\n\n", 1)[0]

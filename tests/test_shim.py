@@ -38,7 +38,9 @@ def test_unpatched_keras_adversarial_fails_on_keras_212(tmp_path):
                       .replace("import kerasgan  #", "#")
                       .replace("from kerasgan.determinism import seed_everything",
                                "seed_everything = lambda seed: None"))
-    env = dict(os.environ, PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg")
+    # KERASGAN_NO_STARTUP: without it, .venv's kerasgan-startup.pth applies the shim at start-up.
+    env = dict(os.environ, PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg",
+               KERASGAN_NO_STARTUP="1")
     proc = subprocess.run([sys.executable, str(script), "0", str(tmp_path / "out.json")],
                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True, timeout=300)

@@ -17,6 +17,8 @@ COMMANDS = {
     "train": ("kerasgan.pipelines.pikachu.train", "train the Pikachu GAN (issue 5) into OUT_DIR/pikachu/<RUN>/; resumes a stopped run"),
     "generate": ("kerasgan.pipelines.pikachu.generate", "sample a Pikachu GAN run (EPOCH=best|last|<n>, NICE=1 keeps the discriminator's favourites)"),
     "dcgan": ("kerasgan.pipelines.dcgan.cli", "keras-dcgan: --mode train|generate --batch_size N [--nice] [--path DIR] (OUT_DIR/dcgan/<RUN>/)"),
+    "adversarial-mnist": ("kerasgan.pipelines.adversarial.mnist_cli", "keras-adversarial's dense MNIST GAN: --mode train|generate (OUT_DIR/adversarial-mnist/<RUN>/)"),
+    "adversarial-cifar10": ("kerasgan.pipelines.adversarial.cifar10_cli", "keras-adversarial's convolutional CIFAR-10 GAN: --mode train|generate (OUT_DIR/adversarial-cifar10/<RUN>/)"),
     "report": ("kerasgan.report", "write OUT_DIR/<pipeline>/<RUN>/report.html: every stage's counts, curves and images"),
 }
 

@@ -8,6 +8,7 @@ keras_adversarial is imported; nothing here copies another project's patch.
 Every other Keras-version difference of the project lives here too (single place).
 """
 import itertools
+import sys
 
 _APPLIED = False
 
@@ -26,8 +27,130 @@ def apply():
     _patch_merge_updates(am, au)
     _patch_optimizer_calls(ao)
     _patch_image_grid_callback(igc.ImageGridCallback)
+    _patch_image_grid_directory()
     order_updates_after_reads()
+    # What GitHub master (6651cfa, Jan 2018) has beyond PyPI's 0.0.3, which the book examples use.
+    _install_legacy_module()
+    _patch_player_compile_kwargs(am.AdversarialModel)
+    _add_scheduled_optimizer(ao)
     _APPLIED = True
+
+
+def _install_legacy_module():
+    """Without it: `from keras_adversarial.legacy import fit` (every example on master, and the
+    seeds' scripts) raises ModuleNotFoundError: 0.0.3 predates the module. Ours is
+    kerasgan.legacy_keras_adversarial, registered under master's name."""
+    import keras_adversarial
+    from . import legacy_keras_adversarial as legacy
+
+    sys.modules.setdefault("keras_adversarial.legacy", legacy)
+    keras_adversarial.legacy = sys.modules["keras_adversarial.legacy"]
+
+
+def _patch_player_compile_kwargs(cls):
+    """Without it: `adversarial_compile(..., player_compile_kwargs=[{...}, {...}])` (master's way to
+    give each player its own `Model.compile` arguments, e.g. metrics) is passed on to K.function
+    and fails there. 0.0.3's `compile_kwargs` (one dict for all players) keeps working; a player's
+    own dict wins over it."""
+    compile_ = cls.adversarial_compile  # already wrapped by _patch_feed_attributes
+    if getattr(compile_, "_kerasgan_players", False):
+        return
+
+    def adversarial_compile(self, adversarial_optimizer, player_optimizers, loss,
+                            player_compile_kwargs=None, compile_kwargs=None, **kwargs):
+        shared = dict(compile_kwargs or {})
+        if player_compile_kwargs is None:
+            return compile_(self, adversarial_optimizer, player_optimizers, loss,
+                            compile_kwargs=shared, **kwargs)
+        if len(player_compile_kwargs) != len(self.layers):
+            raise ValueError("player_compile_kwargs needs one dict per player ({}), got {}".format(
+                len(self.layers), len(player_compile_kwargs)))
+        # 0.0.3 calls model.compile(opt, loss=..., **compile_kwargs) for each player in order:
+        # give each player model, for the duration of the call, a compile that adds its own dict.
+        for model, own in zip(self.layers, player_compile_kwargs):
+            model.compile = _compile_with(model, dict(shared, **(own or {})))
+        try:
+            return compile_(self, adversarial_optimizer, player_optimizers, loss, **kwargs)
+        finally:
+            for model in self.layers:
+                model.__dict__.pop("compile", None)
+
+    adversarial_compile._kerasgan = True
+    adversarial_compile._kerasgan_players = True
+    adversarial_compile.__doc__ = compile_.__doc__
+    cls.adversarial_compile = adversarial_compile
+
+
+def _compile_with(model, extra):
+    bound = type(model).compile
+
+    def compile(optimizer, loss=None, **kwargs):
+        return bound(model, optimizer, loss=loss, **dict(kwargs, **extra))
+
+    return compile
+
+
+def _add_scheduled_optimizer(ao):
+    """Without it: `from keras_adversarial import AdversarialOptimizerScheduled` fails (master
+    only). It trains one player per batch following a repeating schedule: [0, 0, 1] trains
+    player 0 on two batches, then player 1 on one. Like master, the position in the schedule is
+    advanced before each batch (so the very first batch uses schedule[1]); each function also runs
+    the models' own updates (BatchNormalization's moving averages)."""
+    import keras_adversarial
+    from . import legacy_keras_adversarial as legacy
+    import keras.backend as K
+
+    if hasattr(ao, "AdversarialOptimizerScheduled"):
+        return
+
+    class AdversarialOptimizerScheduled(object):
+        """Update the players according to a repeating schedule of player indices."""
+
+        def __init__(self, schedule):
+            if len(schedule) == 0:
+                raise ValueError("the schedule needs at least one player index")
+            self.schedule = list(schedule)
+            self.iter = 0
+
+        def make_train_function(self, inputs, outputs, losses, params, optimizers, constraints,
+                                model_updates, function_kwargs):
+            functions = [K.function(inputs, outputs,
+                                    updates=legacy.get_updates(optimizer, param, constraint, loss)
+                                    + list(model_updates),
+                                    **function_kwargs)
+                         for loss, param, optimizer, constraint
+                         in zip(losses, params, optimizers, constraints)]
+
+            def train(_inputs):
+                self.iter = (self.iter + 1) % len(self.schedule)
+                return functions[self.schedule[self.iter]](_inputs)
+
+            return train
+
+    AdversarialOptimizerScheduled.__module__ = ao.__name__
+    ao.AdversarialOptimizerScheduled = AdversarialOptimizerScheduled
+    keras_adversarial.AdversarialOptimizerScheduled = AdversarialOptimizerScheduled
+
+
+def _patch_image_grid_directory():
+    """Without it: ImageGridCallback("epoch-{:03d}.png", ...) — a grid in the current folder —
+    fails on the first epoch with FileNotFoundError: 0.0.3 calls os.makedirs('') for a bare file
+    name. Master resolved the path first; so do we."""
+    import os
+    import keras_adversarial.image_grid as ig
+    import keras_adversarial.image_grid_callback as igc
+
+    original = ig.write_image_grid
+    if getattr(original, "_kerasgan", False):
+        return
+
+    def write_image_grid(filepath, imgs, figsize=None, cmap="gray"):
+        os.makedirs(os.path.dirname(os.path.abspath(filepath)), exist_ok=True)
+        return original(os.path.abspath(filepath), imgs, figsize=figsize, cmap=cmap)
+
+    write_image_grid._kerasgan = True
+    ig.write_image_grid = write_image_grid
+    igc.write_image_grid = write_image_grid
 
 
 def _patch_feed_attributes(cls):

@@ -1,6 +1,9 @@
 """Run a fix-up the moment a module is imported (or now, if it already is).
 
-- keras_adversarial: kerasgan.compat's patches for Keras 2.1.2 (always, once kerasgan is imported).
+- keras_adversarial: kerasgan.compat's patches for Keras 2.1.2 and GitHub master's additions
+  (`keras_adversarial.legacy`, ...): always, once kerasgan is imported. In .venv and the legacy
+  Docker images kerasgan-startup.pth (docker/) imports kerasgan at interpreter start, so scripts
+  written against keras-adversarial master run unmodified (KERASGAN_NO_STARTUP=1 turns that off).
 - tensorflow: silence its deprecation notices (kit.progress.quiet_tensorflow); only for our own
   commands (`python -m kerasgan ...` calls quiet_tensorflow_on_import), never behind a user's back.
 

@@ -8,6 +8,8 @@
     grids        image grids, PNG and the timelapse GIF
     metrics      mode-collapse / memorisation figures of generated samples
     summary      summary.json, the machine-readable end of a run (the report reads it)
+    adversarial  keras-adversarial training: the explicit resumable loop (AdversarialRun, train)
+                 shared by the Pikachu GAN and the keras-adversarial book examples
 
 None of these import TensorFlow at import time; files, runfolder and grids need only the
 standard library, numpy and Pillow, so the ingestion environment may use them too.

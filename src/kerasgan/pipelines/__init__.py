@@ -16,4 +16,15 @@ PIPELINES = {
         "title": "keras-dcgan: the DCGAN of jacobgil/keras-dcgan on MNIST (train, generate --nice)",
         "seeds": "002 (4.2), 003",
     },
+    # one room, two configurations (kerasgan/pipelines/adversarial/train.py, CONFIGS)
+    "adversarial-mnist": {
+        "package": "kerasgan.pipelines.adversarial",
+        "title": "keras-adversarial's dense MNIST GAN (book example, seed 002 4.3)",
+        "seeds": "002 (4.3)",
+    },
+    "adversarial-cifar10": {
+        "package": "kerasgan.pipelines.adversarial",
+        "title": "keras-adversarial's convolutional CIFAR-10 GAN (book example, seed 002 4.3)",
+        "seeds": "002 (4.3)",
+    },
 }

@@ -1,0 +1,18 @@
+"""The two commands `python -m kerasgan adversarial-mnist|adversarial-cifar10 --mode train|generate`."""
+
+
+def configure(parser, pipeline):
+    from . import train
+    parser.add_argument("--mode", choices=("train", "generate"), default="train",
+                        help="train (resumes a stopped run) or generate samples from a run")
+    train.configure(parser, pipeline)
+    parser.add_argument("--n", type=int, default=100, help="generate: number of samples")
+    parser.add_argument("--epoch", default="last", help="generate: last (generator.h5) or best")
+
+
+def main(args, pipeline):
+    if args.mode == "generate":
+        from . import generate
+        return generate.main(pipeline, args)
+    from . import train
+    return train.main(pipeline, args)
