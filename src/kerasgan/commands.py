@@ -16,9 +16,11 @@ COMMANDS = {
     "demo-label": ("kerasgan.demo.label", "build labeled/ from the shipped demo labels file (smiley vs others, the original's counts)"),
     "train": ("kerasgan.pipelines.pikachu.train", "train the Pikachu GAN (issue 5) into OUT_DIR/pikachu/<RUN>/; resumes a stopped run"),
     "generate": ("kerasgan.pipelines.pikachu.generate", "sample a Pikachu GAN run (EPOCH=best|last|<n>, NICE=1 keeps the discriminator's favourites)"),
+    "pix2pix-square": ("kerasgan.pipelines.pix2pix.square", "pix2pix preprocess, part 1: decode INPUT's untrusted images (reshape's limits) into squared PNGs"),
+    "pix2pix-preprocess": ("kerasgan.pipelines.pix2pix.preprocess", "pix2pix preprocess, part 2: auto-Canny edges -> DATA_DIR/pix2pix/<PHASE>/ image|edges pairs"),
     "report": ("kerasgan.report", "write OUT_DIR/<pipeline>/<RUN>/report.html: every stage's counts, curves and images"),
 }
 
 # Commands that decode untrusted web content run in the ingestion environment (.venv-ingest, a
 # maintained Python and Pillow; see README "Security"), all others in the legacy one (.venv).
-INGEST_COMMANDS = ("download", "reshape")
+INGEST_COMMANDS = ("download", "reshape", "pix2pix-square")

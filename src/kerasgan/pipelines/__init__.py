@@ -11,4 +11,9 @@ PIPELINES = {
         "title": "Pikachu GAN: image search -> reshape -> CNN filter -> keras-adversarial GAN",
         "seeds": "000, 001",
     },
+    "pix2pix": {
+        "package": "kerasgan.pipelines.pix2pix",
+        "title": "pix2pix chimera: auto-Canny edges -> image, U-Net + PatchGAN (lsgan, vanilla, wgangp, mode seeking)",
+        "seeds": "004",
+    },
 }
