@@ -18,6 +18,7 @@ COMMANDS = {
     "generate": ("kerasgan.pipelines.pikachu.generate", "sample a Pikachu GAN run (EPOCH=best|last|<n>, NICE=1 keeps the discriminator's favourites)"),
     "pix2pix-square": ("kerasgan.pipelines.pix2pix.square", "pix2pix preprocess, part 1: decode INPUT's untrusted images (reshape's limits) into squared PNGs"),
     "pix2pix-preprocess": ("kerasgan.pipelines.pix2pix.preprocess", "pix2pix preprocess, part 2: auto-Canny edges -> DATA_DIR/pix2pix/<PHASE>/ image|edges pairs"),
+    "pix2pix-train": ("kerasgan.pipelines.pix2pix.train", "train pix2pix (edges -> image) into OUT_DIR/pix2pix/<RUN>/; resumes a stopped run"),
     "report": ("kerasgan.report", "write OUT_DIR/<pipeline>/<RUN>/report.html: every stage's counts, curves and images"),
 }
 

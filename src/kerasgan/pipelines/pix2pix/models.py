@@ -64,9 +64,8 @@ def build_generator(size=SIZE, ngf=NGF, nz=0, dropout=None, name="generator"):
     `dropout(rate)` makes the dropout layers (default: stateless_dropout without a seed variable,
     i.e. Keras's Dropout: fine for building and counting, not for resumable training).
     """
-    from keras import backend as K
     from keras.layers import (Activation, BatchNormalization, Concatenate, Conv2D, Conv2DTranspose,
-                              Input, Lambda, LeakyReLU, Reshape)
+                              Input, LeakyReLU, Reshape, UpSampling2D)
     from keras.models import Model
 
     if dropout is None:
@@ -79,7 +78,8 @@ def build_generator(size=SIZE, ngf=NGF, nz=0, dropout=None, name="generator"):
     if nz:
         z = Input((nz,), name="z")
         inputs.append(z)
-        tiled = Lambda(lambda t: K.tile(t, (1, size, size, 1)), name="tile_z")(Reshape((1, 1, nz))(z))
+        # tiled by nearest up-sampling of 1x1 (not a Lambda: the model must save to .h5)
+        tiled = UpSampling2D(size, name="tile_z")(Reshape((1, 1, nz))(z))
         x = Concatenate(name="edges_z")([edges, tiled])
 
     def conv(filters, name, **kw):

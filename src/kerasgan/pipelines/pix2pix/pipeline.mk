@@ -20,3 +20,9 @@ pix2pix-preprocess: | $(INGEST_ENV) $(LEGACY_ENV) ## INPUT images -> DATA_DIR/pi
 	@test -n '$(INPUT)' || { echo "pix2pix-preprocess: give INPUT=<folder of images>" >&2; exit 2; }
 	$(INGEST_RUN) pix2pix-square --input '$(abspath $(INPUT))' --phase '$(PHASE)' --size '$(P2P_SIZE)'
 	$(LEGACY_RUN) pix2pix-preprocess --phase '$(PHASE)'
+
+.PHONY: pix2pix-train
+pix2pix-train: | $(LEGACY_ENV) ## train pix2pix on DATA_DIR/pix2pix/train/ into OUT_DIR/pix2pix/<RUN>/ (same RUN resumes)
+	$(LEGACY_RUN) pix2pix-train --seed $(SEED) $(call p2p_opt,--run,$(RUN)) \
+	  $(call p2p_opt,--epochs,$(EPOCHS)) $(call p2p_opt,--size,$(SIZE)) $(call p2p_opt,--loss,$(LOSS)) \
+	  $(call p2p_opt,--mode-seeking,$(MODE_SEEKING)) $(call p2p_opt,--ngf,$(NGF))
