@@ -130,3 +130,45 @@ def test_missing_data_and_bad_size_are_clear_errors(tmp_path):
     write_pairs(tmp_path / "data" / "pix2pix" / "train", count=1)
     bad = run_cli("pix2pix-train", "--size", "48", env=env, check=False)
     assert bad.returncode == 2 and "power of two" in bad.stderr
+
+
+def test_result_pages_show_input_output_and_known_targets(workspace, reference):
+    data, out = workspace
+    test_dir = write_pairs(data / "pix2pix" / "test", count=2, seed=1)
+    edge_map = np.zeros((32, 32, 3), np.uint8)
+    edge_map[:, 9] = 255
+    Image.fromarray(edge_map).save(str(test_dir / "3.png"))
+    run_cli("pix2pix-test", "--run", "ref", env=env_for(data, out))
+    page = out / "pix2pix" / "ref" / "test_latest"
+    text = (page / "index.html").read_text()
+    assert text.count("<tr><th>") == 1 + 3 and "epoch latest = 4 epochs" in text
+    for name in ("1_input", "1_output", "1_target", "2_target", "3_input", "3_output"):
+        assert (page / "images" / (name + ".png")).is_file(), name
+        assert "images/%s.png" % name in text and "images/%s.png" % name in (page / "index.md").read_text()
+    assert not (page / "images" / "3_target.png").exists()    # an edge map has no target
+    with Image.open(str(page / "images" / "1_output.png")) as output:
+        assert output.size == (32, 32)
+    first = (page / "images" / "1_output.png").read_bytes()
+    run_cli("pix2pix-test", "--run", "ref", env=env_for(data, out))
+    assert (page / "images" / "1_output.png").read_bytes() == first    # same SEED, same page
+    run_cli("pix2pix-test", "--run", "ref", "--epoch", "2", env=env_for(data, out))
+    assert (out / "pix2pix" / "ref" / "test_2" / "index.html").is_file()
+    gone = run_cli("pix2pix-test", "--run", "ref", "--epoch", "1", env=env_for(data, out), check=False)
+    assert gone.returncode == 2 and "not kept" in gone.stderr
+
+
+def test_make_passes_the_variables():
+    def dry(*args):
+        done = subprocess.run(["make", "--no-print-directory", "-n", "-C", str(ROOT)] + list(args)
+                              + ["RUNNER=local", "VENV=/nonexistent", "INGEST_VENV=/nonexistent"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+        return done.stdout + done.stderr
+    train = dry("pix2pix-train", "RUN=r", "EPOCHS=7", "SIZE=64", "LOSS=wgangp", "MODE_SEEKING=1", "NGF=8")
+    for part in ("--run 'r'", "--epochs '7'", "--size '64'", "--loss 'wgangp'", "--mode-seeking '1'",
+                 "--ngf '8'"):
+        assert part in train, (part, train)
+    pre = dry("pix2pix-preprocess", "INPUT=/tmp/x", "PHASE=test", "SIZE=64")
+    assert "pix2pix-square --input '/tmp/x' --phase 'test' --size '64'" in pre
+    assert "pix2pix-preprocess --phase 'test'" in pre
+    test = dry("pix2pix-test", "RUN=r", "EPOCH=5", "INPUT=/tmp/x")
+    assert "PHASE=test" in test and "--epoch '5'" in test

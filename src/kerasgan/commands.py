@@ -19,6 +19,7 @@ COMMANDS = {
     "pix2pix-square": ("kerasgan.pipelines.pix2pix.square", "pix2pix preprocess, part 1: decode INPUT's untrusted images (reshape's limits) into squared PNGs"),
     "pix2pix-preprocess": ("kerasgan.pipelines.pix2pix.preprocess", "pix2pix preprocess, part 2: auto-Canny edges -> DATA_DIR/pix2pix/<PHASE>/ image|edges pairs"),
     "pix2pix-train": ("kerasgan.pipelines.pix2pix.train", "train pix2pix (edges -> image) into OUT_DIR/pix2pix/<RUN>/; resumes a stopped run"),
+    "pix2pix-test": ("kerasgan.pipelines.pix2pix.test", "pix2pix result pages OUT_DIR/pix2pix/<RUN>/test_<epoch>/index.html and index.md"),
     "report": ("kerasgan.report", "write OUT_DIR/<pipeline>/<RUN>/report.html: every stage's counts, curves and images"),
 }
 

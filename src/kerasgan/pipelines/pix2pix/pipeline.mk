@@ -26,3 +26,8 @@ pix2pix-train: | $(LEGACY_ENV) ## train pix2pix on DATA_DIR/pix2pix/train/ into 
 	$(LEGACY_RUN) pix2pix-train --seed $(SEED) $(call p2p_opt,--run,$(RUN)) \
 	  $(call p2p_opt,--epochs,$(EPOCHS)) $(call p2p_opt,--size,$(SIZE)) $(call p2p_opt,--loss,$(LOSS)) \
 	  $(call p2p_opt,--mode-seeking,$(MODE_SEEKING)) $(call p2p_opt,--ngf,$(NGF))
+
+.PHONY: pix2pix-test
+pix2pix-test: | $(LEGACY_ENV) ## result pages OUT_DIR/pix2pix/<RUN>/test_<EPOCH>/index.html + index.md (INPUT=dir: preprocess it as PHASE=test first)
+	$(if $(strip $(INPUT)),$(MAKE) --no-print-directory pix2pix-preprocess INPUT='$(INPUT)' PHASE=test)
+	$(LEGACY_RUN) pix2pix-test $(call p2p_opt,--run,$(RUN)) $(call p2p_opt,--epoch,$(EPOCH))
