@@ -31,3 +31,34 @@ pix2pix-train: | $(LEGACY_ENV) ## train pix2pix on DATA_DIR/pix2pix/train/ into 
 pix2pix-test: | $(LEGACY_ENV) ## result pages OUT_DIR/pix2pix/<RUN>/test_<EPOCH>/index.html + index.md (INPUT=dir: preprocess it as PHASE=test first)
 	$(if $(strip $(INPUT)),$(MAKE) --no-print-directory pix2pix-preprocess INPUT='$(INPUT)' PHASE=test)
 	$(LEGACY_RUN) pix2pix-test $(call p2p_opt,--run,$(RUN)) $(call p2p_opt,--epoch,$(EPOCH))
+
+.PHONY: pix2pix-report
+pix2pix-report: | $(LEGACY_ENV) ## write OUT_DIR/pix2pix/<RUN>/report.html: data, losses, strips, result pages
+	$(LEGACY_RUN) report --pipeline pix2pix $(call p2p_opt,--run,$(RUN))
+
+# ---- demo: the seed's animals from Noto Color Emoji (kerasgan/pipelines/pix2pix/demo.py), offline.
+# Settings chosen by measuring this 2-core machine (README "pix2pix"): SIZE 64 (U-Net depth 6),
+# NGF 32 (a quarter of the reference's weights at 64 px), 9 animals x P2P_DEMO_EPOCHS, lsgan.
+P2P_DEMO_DIR ?= generated/pix2pix-demo## pix2pix-demo: where everything goes (DATA_DIR=<it>/data, OUT_DIR=<it>)
+P2P_DEMO_EPOCHS ?= 100## pix2pix-demo: epochs over the 9 animals (~1.5 s each here)
+P2P_DEMO_NGF ?= 32## pix2pix-demo: base channels (the reference's 64 is ~4x slower)
+P2P_DEMO_DATA = $(abspath $(P2P_DEMO_DIR))/data
+P2P_DEMO_MAKE = $(MAKE) --no-print-directory DATA_DIR='$(P2P_DEMO_DATA)' OUT_DIR='$(abspath $(P2P_DEMO_DIR))' \
+  RUN=demo SIZE=64 NGF=$(P2P_DEMO_NGF) LOSS=lsgan MODE_SEEKING=0 EPOCHS=$(P2P_DEMO_EPOCHS) EPOCH=latest
+
+.PHONY: pix2pix-demo
+pix2pix-demo: setup ## emoji animals -> preprocess -> train (64 px) -> chimera test pages -> report, offline (~5 min, 2 cores)
+	@mkdir -p '$(P2P_DEMO_DATA)'; date +%s > '$(P2P_DEMO_DATA)/.demo-started'
+	$(P2P_DEMO_MAKE) pix2pix-demo-data
+	$(P2P_DEMO_MAKE) pix2pix-preprocess INPUT='$(P2P_DEMO_DATA)/pix2pix-emoji/train' PHASE=train
+	$(P2P_DEMO_MAKE) pix2pix-train
+	$(P2P_DEMO_MAKE) pix2pix-test INPUT='$(P2P_DEMO_DATA)/pix2pix-emoji/test'
+	$(P2P_DEMO_MAKE) pix2pix-report
+	@run='$(abspath $(P2P_DEMO_DIR))/pix2pix/demo'; \
+	  echo "pix2pix-demo: done in $$(( $$(date +%s) - $$(cat '$(P2P_DEMO_DATA)/.demo-started') )) s (SEED=$(SEED))"; \
+	  echo "pix2pix-demo: report     $$run/report.html"; \
+	  echo "pix2pix-demo: test page  $$run/test_latest/index.html"
+
+.PHONY: pix2pix-demo-data
+pix2pix-demo-data: | $(LEGACY_ENV) ## render the demo's 9 animals and 4 chimeras from Noto Color Emoji into DATA_DIR/pix2pix-emoji/
+	$(LEGACY_RUN) pix2pix-demo-data $(if $(FONT),--font '$(FONT)')

@@ -23,8 +23,8 @@ Every random number (order, crops, mirrors, dropout seeds, z, interpolation weig
 the checkpointed numpy stream kit.seeds.stream(SEED, "train"): a run killed at any point and
 resumed writes the same bytes as an uninterrupted one.
 
-Output: OUT_DIR/pix2pix/<RUN>/: config.json, history.csv, checkpoints/latest.npz (+ snapshot-<n>
-every SAVE_EVERY epochs, for `make pix2pix-test EPOCH=<n>`), epoch-<n>.png (edges | output |
+Output: OUT_DIR/pix2pix/<RUN>/: config.json, history.csv, checkpoints/latest.npz (every SAVE_EVERY
+epochs and when stopped by SIGINT/SIGTERM; + snapshot-<n>, for `make pix2pix-test EPOCH=<n>`), epoch-<n>.png (edges | output |
 image for a few fixed training pairs), timelapse.gif, logs/, summary.json, generator.h5.
 """
 import os
@@ -412,7 +412,8 @@ def train(config, edges, images, folder):
         progress.end(epoch, "D real %.3f fake %.3f  G gan %.3f L1 %.3f" % (
             row["loss_D_real"], row["loss_D_fake"], row["loss_G_GAN"], row["loss_G_L1"]),
             force=snapshot)
-        run.save(epoch, snapshot, progress)
+        if snapshot or stop.requested:   # resume points: every SAVE_EVERY epochs, and on a signal
+            run.save(epoch, snapshot, progress)
         if stop.requested:
             log("pix2pix-train: stopped at epoch %d; the same command resumes" % epoch)
             run.summary("interrupted", progress)

@@ -1,0 +1,56 @@
+"""The pix2pix pipeline's report: the training pairs, the run's losses and strips, its test pages.
+
+Sections read only files the stages wrote (DATA_DIR/pix2pix/<phase>/manifest.csv, the run folder,
+test_<epoch>/images/); see kerasgan.report.
+"""
+import re
+
+from ...report import training
+from ...report.html import esc, img, not_run, read_csv, rel, table
+
+
+def data(ctx):
+    parts = ["<h2>Data (make pix2pix-preprocess)</h2>"]
+    rows = []
+    for phase in ("train", "test"):
+        manifest = ctx.data / "pix2pix" / phase / "manifest.csv"
+        found = read_csv(manifest) if manifest.is_file() else None
+        if found is None:
+            rows.append((phase, "not run"))
+            continue
+        kinds = [r.get("kind") for r in found]
+        rows.append((phase, "%d image|edges pairs, %d edge maps (%s)"
+                     % (kinds.count("image"), kinds.count("edge-map"), manifest)))
+    parts.append(table(rows, ("phase", "files")))
+    return parts
+
+
+def test_pages(ctx):
+    """Every test_<epoch>/ page of the run, its rows inline (input | output | target)."""
+    parts = ["<h2>Result pages (make pix2pix-test)</h2>"]
+    pages = sorted(p for p in ctx.run_path.glob("test_*") if (p / "index.html").is_file())
+    if not pages:
+        return parts + [not_run("pix2pix-test")]
+    for page in pages:
+        parts.append('<h3><a href="%s">%s</a></h3>' % (esc(rel(page / "index.html", ctx.run_path)),
+                                                       esc(page.name)))
+        names = sorted({re.sub(r"_(input|output|target)$", "", p.stem)
+                        for p in (page / "images").glob("*.png")},
+                       key=lambda n: (len(n), n))
+        rows = []
+        for name in names:
+            cells = []
+            for column in ("input", "output", "target"):
+                path = page / "images" / ("%s_%s.png" % (name, column))
+                cells.append(img(rel(path, ctx.run_path), column, width=128) if path.is_file() else "&mdash;")
+            rows.append([esc(name)] + cells)
+        parts.append("<table><tr><th></th><th>input</th><th>output</th><th>target</th></tr>%s</table>"
+                     % "".join("<tr>%s</tr>" % "".join("<td>%s</td>" % c for c in r) for r in rows))
+    return parts
+
+
+def losses(ctx):
+    return training.losses(ctx, "pix2pix training (GAN + 100 L1): strips are edges | output | image")
+
+
+SECTIONS = (training.glance, data, test_pages, losses)
