@@ -172,3 +172,14 @@ def test_make_passes_the_variables():
     assert "pix2pix-preprocess --phase 'test'" in pre
     test = dry("pix2pix-test", "RUN=r", "EPOCH=5", "INPUT=/tmp/x")
     assert "PHASE=test" in test and "--epoch '5'" in test
+
+
+def test_report_shows_the_runs_result_pages(workspace, reference):
+    data, out = workspace
+    if not (out / "pix2pix" / "ref" / "test_latest").is_dir():
+        test_dir = write_pairs(data / "pix2pix" / "test", count=1, seed=1)
+        run_cli("pix2pix-test", "--run", "ref", env=env_for(data, out))
+    run_cli("report", "--pipeline", "pix2pix", "--run", "ref", env=env_for(data, out))
+    page = (out / "pix2pix" / "ref" / "report.html").read_text()
+    assert "Result pages" in page and "test_latest/index.html" in page
+    assert "test_latest/images/1_output.png" in page and "loss_G_L1" in page

@@ -50,7 +50,30 @@ def test_pages(ctx):
 
 
 def losses(ctx):
-    return training.losses(ctx, "pix2pix training (GAN + 100 L1): strips are edges | output | image")
+    """Loss curves, the timelapse and the last strip (pix2pix has no "best epoch")."""
+    from ...report.html import column, plot, series
+    parts = ["<h2>pix2pix training (GAN + 100 L1)</h2>"]
+    history = ctx.history
+    if not history:
+        return parts + [not_run("pix2pix-train (history.csv)")]
+    ep = column(history, "epoch") or list(history[0].keys())[0]
+    for name, keys in (("generator", ["loss_G_GAN", "loss_G_L1", "loss_MS"]),
+                       ("discriminator", ["loss_D_real", "loss_D_fake", "loss_GP"])):
+        curves = [(k, ) + tuple(series(history, ep, k)) for k in keys if k in ctx.losses]
+        curves = [c for c in curves if len(c[1])]
+        p = plot(ctx.files / ("pix2pix-%s.png" % name), name + " losses", curves) if curves else None
+        if p:
+            parts.append(img(rel(p, ctx.run_path), name + " losses"))
+    parts.append("<p>%d epoch(s) logged; last epoch %s. Strips: edges | output | image for the first "
+                 "training pairs.</p>" % (len(history), esc(history[-1].get(ep))))
+    strips = training.grids(ctx.run_path)
+    gif = ctx.run_path / "timelapse.gif"
+    if gif.is_file():
+        parts.append('<figure>%s<figcaption>timelapse</figcaption></figure>' % img("timelapse.gif", "timelapse", "big"))
+    if strips:
+        parts.append('<figure>%s<figcaption>epoch %d</figcaption></figure>'
+                     % (img(rel(strips[-1][1], ctx.run_path), "last strip", "big"), strips[-1][0]))
+    return parts
 
 
 SECTIONS = (training.glance, data, test_pages, losses)

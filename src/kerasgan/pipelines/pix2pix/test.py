@@ -106,12 +106,24 @@ def run_test(run, epoch="latest", source=None):
             Image.fromarray(to_uint8(arrays[column][None], -1.0, 1.0)[0]).save(str(out / rel))
             row[column] = rel
         rows.append((name, row))
+    sources = _sources(source)
+    rows = [("%s (%s)" % (name, sources[name]) if name in sources else name, row) for name, row in rows]
     title = "pix2pix %s, epoch %s%s (%s%s, %d px)" % (
         run, label, " = %d epochs" % trained if trained else "", config["loss"],
         " + mode seeking" if config["nz"] else "", size)
     write_pages(out, rows, title)
     log("pix2pix-test: %d images -> %s" % (len(rows), out / "index.html"))
     return out
+
+
+def _sources(folder):
+    """{n: the input file it came from}, from preprocess's manifest.csv when there is one."""
+    import csv
+    manifest = Path(folder) / "manifest.csv"
+    if not manifest.is_file():
+        return {}
+    with manifest.open(newline="", encoding="utf-8") as handle:
+        return {r["n"]: r["source"] for r in csv.DictReader(handle)}
 
 
 def configure(parser):
