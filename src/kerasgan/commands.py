@@ -19,9 +19,14 @@ COMMANDS = {
     "dcgan": ("kerasgan.pipelines.dcgan.cli", "keras-dcgan: --mode train|generate --batch_size N [--nice] [--path DIR] (OUT_DIR/dcgan/<RUN>/)"),
     "adversarial-mnist": ("kerasgan.pipelines.adversarial.mnist_cli", "keras-adversarial's dense MNIST GAN: --mode train|generate (OUT_DIR/adversarial-mnist/<RUN>/)"),
     "adversarial-cifar10": ("kerasgan.pipelines.adversarial.cifar10_cli", "keras-adversarial's convolutional CIFAR-10 GAN: --mode train|generate (OUT_DIR/adversarial-cifar10/<RUN>/)"),
+    "pix2pix-square": ("kerasgan.pipelines.pix2pix.square", "pix2pix preprocess, part 1: decode INPUT's untrusted images (reshape's limits) into squared PNGs"),
+    "pix2pix-preprocess": ("kerasgan.pipelines.pix2pix.preprocess", "pix2pix preprocess, part 2: auto-Canny edges -> DATA_DIR/pix2pix/<PHASE>/ image|edges pairs"),
+    "pix2pix-train": ("kerasgan.pipelines.pix2pix.train", "train pix2pix (edges -> image) into OUT_DIR/pix2pix/<RUN>/; resumes a stopped run"),
+    "pix2pix-test": ("kerasgan.pipelines.pix2pix.test", "pix2pix result pages OUT_DIR/pix2pix/<RUN>/test_<epoch>/index.html and index.md"),
+    "pix2pix-demo-data": ("kerasgan.pipelines.pix2pix.demo", "render the pix2pix demo's animals and chimeras from Noto Color Emoji into DATA_DIR/pix2pix-emoji/"),
     "report": ("kerasgan.report", "write OUT_DIR/<pipeline>/<RUN>/report.html: every stage's counts, curves and images"),
 }
 
 # Commands that decode untrusted web content run in the ingestion environment (.venv-ingest, a
 # maintained Python and Pillow; see README "Security"), all others in the legacy one (.venv).
-INGEST_COMMANDS = ("download", "reshape")
+INGEST_COMMANDS = ("download", "reshape", "pix2pix-square")

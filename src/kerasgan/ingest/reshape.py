@@ -79,7 +79,9 @@ def to_rgb(image):
 
 
 def convert(data, size, quality):
-    """Bytes of an accepted image -> (JPEG bytes, phash hex, info). Raises on anything bad."""
+    """Bytes of an accepted image -> (JPEG bytes, phash hex, info). Raises on anything bad.
+
+    quality None: lossless PNG bytes instead of JPEG (pix2pix's preprocess wants the pixels)."""
     import warnings
 
     import imagehash
@@ -95,7 +97,10 @@ def convert(data, size, quality):
             image = to_rgb(image)
             out = ImageOps.fit(image, (size, size), Image.NEAREST)
     buffer = io.BytesIO()
-    out.save(buffer, "JPEG", quality=quality)
+    if quality is None:
+        out.save(buffer, "PNG")
+    else:
+        out.save(buffer, "JPEG", quality=quality)
     return buffer.getvalue(), str(imagehash.phash(out)), info
 
 

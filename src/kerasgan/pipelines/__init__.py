@@ -27,4 +27,9 @@ PIPELINES = {
         "title": "keras-adversarial's convolutional CIFAR-10 GAN (book example, seed 002 4.3)",
         "seeds": "002 (4.3)",
     },
+    "pix2pix": {
+        "package": "kerasgan.pipelines.pix2pix",
+        "title": "pix2pix chimera: auto-Canny edges -> image, U-Net + PatchGAN (lsgan, vanilla, wgangp, mode seeking)",
+        "seeds": "004",
+    },
 }
