@@ -16,6 +16,7 @@ COMMANDS = {
     "demo-label": ("kerasgan.demo.label", "build labeled/ from the shipped demo labels file (smiley vs others, the original's counts)"),
     "train": ("kerasgan.pipelines.pikachu.train", "train the Pikachu GAN (issue 5) into OUT_DIR/pikachu/<RUN>/; resumes a stopped run"),
     "generate": ("kerasgan.pipelines.pikachu.generate", "sample a Pikachu GAN run (EPOCH=best|last|<n>, NICE=1 keeps the discriminator's favourites)"),
+    "bench": ("kerasgan.bench.run", "time our trainers and stages next to plain reference loops; OUT_DIR/bench/<time>.json"),
     "report": ("kerasgan.report", "write OUT_DIR/<pipeline>/<RUN>/report.html: every stage's counts, curves and images"),
 }
 
