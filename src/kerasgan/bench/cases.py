@@ -64,9 +64,9 @@ CASES = {
         note="model only: decoding the files is not timed"),
     # 5. Reshape: sequential as the original, or our pool of limited worker processes.
     "reshape": Case(
-        "Reshape to 256x256 JPEG (synthetic 640x480 inputs)", "images/s", "higher",
+        "Reshape to 256x256 JPEG (synthetic 1280x960 inputs)", "images/s", "higher",
         ours="kerasgan.bench.reshape_case:parallel", reference="kerasgan.bench.reshape_case:sequential",
         labels=("run_pool, one worker per core", "one process, file after file"),
-        params=dict(images=120, width=640, height=480), quick=dict(images=4, width=64, height=48),
+        params=dict(images=300, width=1280, height=960), quick=dict(images=4, width=64, height=48),
         env="ingest", note="runs in .venv-ingest"),
 }
