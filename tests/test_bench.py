@@ -81,3 +81,19 @@ def test_make_bench_passes_its_variables():
     assert dry.returncode == 0, dry.stderr
     for part in ("kerasgan bench", "--quick '1'", "--epochs '3'", "--cases 'filter'", "--threads '2'"):
         assert part in dry.stdout, (part, dry.stdout)
+
+
+def test_opt_in_cases_are_listed_but_not_run_unless_named():
+    from kerasgan.bench import run
+    args = type("Args", (), dict(quick=0, epochs=None, seed=0, ingest_python="/nonexistent", named=[]))()
+    entry = run.run_case("gan-full-tfdefault", CASES["gan-full-tfdefault"], args, 1, 1)
+    assert entry["status"] == "skipped: opt-in, BENCH_CASES=gan-full-tfdefault runs it"
+    assert entry["ours"] is None and entry["reference"] is None and entry["ratio"] is None
+
+
+def test_rounds_merge_to_the_median():
+    from kerasgan.bench.run import merge_rounds
+    merged = merge_rounds([{"value": v, "samples": [v], "peak_rss_mb": m}
+                           for v, m in ((3.0, 10), (1.0, 30), (2.0, 20))])
+    assert merged["value"] == 2.0 and merged["round_values"] == [3.0, 1.0, 2.0]
+    assert merged["samples"] == [3.0, 1.0, 2.0] and merged["peak_rss_mb"] == 30

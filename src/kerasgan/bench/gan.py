@@ -7,7 +7,8 @@ cross-entropy, batch 32, an epoch = one pass over the images).
 
 - ours: pipelines/pikachu/train.py's own _Run (build_gan: keras-adversarial's simultaneous
   AdversarialModel, seeded dropout, RNG-fed latents) and its train_epoch, in-process.
-- reference: the plain loop of the tutorials: per batch, fakes = G.predict_on_batch(z); D trains on
+- reference: (with params reference_session="tf-default": in TF's default session, as a plain
+  script, instead of the seeded one) the plain loop of the tutorials: per batch, fakes = G.predict_on_batch(z); D trains on
   real + fake; then G trains through a frozen D (a Sequential [G, D] compiled with D.trainable off).
 """
 import argparse
@@ -116,7 +117,17 @@ def reference(params):
     images = synthetic_images(params["seed"], params["images"], params.get("size", 32))
     config = _config(params, len(images))
     started = time.time()
-    determinism.seed_everything(config["seed"], threads=params["threads"])
+    if params.get("reference_session") == "tf-default":
+        # As a plain script: Keras creates TF's default session (intra-op threads = all cores).
+        import keras.backend as K
+        import tensorflow as tf
+        K.clear_session()
+        np.random.seed(config["seed"])
+        tf.set_random_seed(config["seed"])
+        device = "CPU or GPU, TF's default session"
+    else:
+        determinism.seed_everything(config["seed"], threads=params["threads"])
+        device = determinism.describe_device(params["threads"])
     generator, discriminator, stacked = build_reference(config)
     build_seconds = time.time() - started
     x_train = images.astype(np.float32) / 255.0
@@ -131,6 +142,6 @@ def reference(params):
         seconds.append(time.time() - started)
     return _summary(seconds, params["unit"], {
         "build_seconds": round(build_seconds, 2),
-        "device": determinism.describe_device(params["threads"]),
+        "device": device,
         "parameters": {"generator": generator.count_params(),
                        "discriminator": discriminator.count_params()}})

@@ -84,6 +84,9 @@ def run_case(name, case, args, threads, timeout):
     if case.pending:
         entry["status"] = "skipped: " + case.pending
         return entry
+    if case.opt_in and not (args.quick or name in (getattr(args, "named", None) or ())):
+        entry["status"] = "skipped: opt-in, BENCH_CASES=%s runs it" % name
+        return entry
     python = sys.executable
     if case.env == "ingest":
         python = args.ingest_python
@@ -91,22 +94,45 @@ def run_case(name, case, args, threads, timeout):
             entry["status"] = "skipped: needs .venv-ingest (make setup)"
             return entry
     params = dict(case.quick if args.quick else case.params)
+    rounds = 1 if args.quick else case.rounds
     if case.bench_epochs and args.epochs and not args.quick:
-        params["epochs"] = args.epochs
+        rounds = args.epochs
     params.update(seed=args.seed, threads=threads, unit=case.unit, quiet_tensorflow=case.env == "legacy")
     entry["params"] = {k: v for k, v in params.items() if k not in ("unit", "quiet_tensorflow")}
-    errors = []
-    for variant in ("ours", "reference"):
-        target = getattr(case, variant)
-        print("bench: %s: %s (%s) ..." % (name, variant, case.labels[variant]), flush=True)
-        result, error, _ = run_variant(python, target, params, timeout)
-        entry[variant] = result
-        if error:
-            errors.append("%s %s" % (variant, error))
+    entry["params"]["rounds"] = rounds
+    errors, results = [], {"ours": [], "reference": []}
+    for round_ in range(rounds):
+        for variant in ("ours", "reference"):
+            print("bench: %s: round %d/%d: %s (%s) ..." % (name, round_ + 1, rounds, variant,
+                                                          case.labels[variant]), flush=True)
+            result, error, _ = run_variant(python, getattr(case, variant), params, timeout)
+            if error:
+                errors.append("%s %s" % (variant, error))
+                break
+            results[variant].append(result)
+        if errors:
+            break
     entry["status"] = "; ".join(errors) if errors else "ok"
     if not errors:
+        for variant in ("ours", "reference"):
+            entry[variant] = merge_rounds(results[variant])
         entry["ratio"] = case.ratio(entry["ours"]["value"], entry["reference"]["value"])
     return entry
+
+
+def merge_rounds(rounds):
+    """One variant's rounds -> its result: the median of the rounds' values, every sample, the
+    largest peak memory, and the rounds themselves."""
+    import statistics
+    merged = dict(rounds[0])
+    merged["value"] = statistics.median(r["value"] for r in rounds)
+    merged["round_values"] = [r["value"] for r in rounds]
+    merged["samples"] = [s for r in rounds for s in r["samples"]]
+    for key in ("peak_rss_mb", "peak_rss_children_mb", "wall_seconds"):
+        values = [r[key] for r in rounds if r.get(key) is not None]
+        if values:
+            merged[key] = max(values) if key != "wall_seconds" else round(sum(values), 1)
+    return merged
 
 
 def peak_mb(result):
@@ -147,6 +173,7 @@ def main(args):
         print("bench: unknown case(s) %s (choose from %s)" % (", ".join(unknown), ", ".join(CASES)),
               file=sys.stderr)
         return 2
+    args.named = [n.strip() for n in args.cases.split(",") if n.strip()]
     threads = args.threads or int(os.environ.get("KERASGAN_THREADS") or 1)
     timeout = args.timeout or (600 if args.quick else 3600)
     started = time.time()
