@@ -1,7 +1,8 @@
 """`python -m kerasgan bench` (`make bench`): run the bench cases, write OUT_DIR/bench/<time>.json.
 
 Each variant of each case runs in its own subprocess (kerasgan.bench.worker), one after the
-other, so a case's peak memory is its own and no two variants share the CPU with each other.
+other, so a case's peak memory is its own and no two variants share the CPU with each other; the
+two variants alternate over the case's rounds, so a change in the machine's load hits both.
 The machine is described first (CPU, cores, load, TF build: MKL, the CPU instructions TF was
 not compiled for, GPUs).
 """
@@ -23,7 +24,8 @@ def configure(parser):
     parser.add_argument("--cases", default="", help="comma-separated case names (default: all): "
                         + ", ".join(CASES))
     parser.add_argument("--epochs", type=int, default=None,
-                        help="measured epochs of the full-size cases (default: the case's own, 2)")
+                        help="measured epochs of the full-size cases: rounds of one epoch, ours and "
+                             "reference alternating (default: the case's own, 2)")
     parser.add_argument("--quick", type=int, choices=(0, 1), default=0,
                         help="1: tiny sizes, one or two steps per case (what the tests run)")
     parser.add_argument("--threads", type=int, default=None,
