@@ -234,3 +234,6 @@ lock-docker: $(TOOLS)/bin/uv ## regenerate the docker locks: bootstrap (pip), ng
 PIPELINE_MAKEFILES := src/kerasgan/pipelines/pikachu/pipeline.mk \
   $(filter-out src/kerasgan/pipelines/pikachu/pipeline.mk,$(sort $(wildcard src/kerasgan/pipelines/*/pipeline.mk)))
 include $(PIPELINE_MAKEFILES)
+
+# ---------------------------------------------------------------- benchmarks (issue 13)
+include src/kerasgan/bench/bench.mk

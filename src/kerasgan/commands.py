@@ -24,6 +24,7 @@ COMMANDS = {
     "pix2pix-train": ("kerasgan.pipelines.pix2pix.train", "train pix2pix (edges -> image) into OUT_DIR/pix2pix/<RUN>/; resumes a stopped run"),
     "pix2pix-test": ("kerasgan.pipelines.pix2pix.test", "pix2pix result pages OUT_DIR/pix2pix/<RUN>/test_<epoch>/index.html and index.md"),
     "pix2pix-demo-data": ("kerasgan.pipelines.pix2pix.demo", "render the pix2pix demo's animals and chimeras from Noto Color Emoji into DATA_DIR/pix2pix-emoji/"),
+    "bench": ("kerasgan.bench.run", "time our trainers and stages next to plain reference loops; OUT_DIR/bench/<time>.json"),
     "report": ("kerasgan.report", "write OUT_DIR/<pipeline>/<RUN>/report.html: every stage's counts, curves and images"),
 }
 

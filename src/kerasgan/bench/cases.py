@@ -1,0 +1,102 @@
+"""The bench cases, by name: one entry per thing we time. Add yours with a few lines.
+
+A case names two functions, "module:function", each taking a params dict and returning
+{"value": <number in the case's unit>, "samples": [...], ...anything else worth keeping}.
+They run in a subprocess (kerasgan.bench.worker) of the case's environment: "legacy" (.venv) or
+"ingest" (.venv-ingest). `params` is the case's own dict (or `quick` under BENCH_QUICK=1) plus
+the common keys seed, threads and unit. The variants alternate over `rounds` rounds; BENCH_EPOCHS
+sets the rounds of the cases made with bench_epochs=True (the slow full-size ones: one measured
+epoch per round).
+
+A case made with opt_in=True runs only when BENCH_CASES names it (and in BENCH_QUICK=1 runs);
+otherwise it is listed as skipped. A case whose `pending` is set is listed with that reason and not run: a table slot for a pipeline
+that is being built elsewhere. When it lands, replace `pending=...` by its two functions.
+"""
+
+
+class Case(object):
+    def __init__(self, title, unit, better, ours=None, reference=None, labels=("ours", "reference"),
+                 params=None, quick=None, env="legacy", pending=None, note="", bench_epochs=False,
+                 opt_in=False, rounds=1):
+        assert better in ("lower", "higher"), better
+        self.title, self.unit, self.better = title, unit, better
+        self.ours, self.reference = ours, reference
+        self.labels = {"ours": labels[0], "reference": labels[1]}
+        self.params, self.quick = dict(params or {}), dict(quick or params or {})
+        self.env, self.pending, self.note = env, pending, note
+        self.bench_epochs = bench_epochs   # BENCH_EPOCHS sets params["epochs"] (full-size cases)
+        self.opt_in = opt_in               # run only when named in BENCH_CASES (or BENCH_QUICK=1)
+        # ours, reference, ours, reference, ...: each round a fresh subprocess per variant, so a
+        # change in the machine's load hits both; the value is the median of the rounds' values.
+        # With bench_epochs, BENCH_EPOCHS sets the rounds (of params["epochs"] epochs each).
+        self.rounds = rounds
+
+    def ratio(self, ours, reference):
+        """Our speed / the reference's speed (> 1: ours is faster)."""
+        if not ours or not reference:
+            return None
+        return reference / ours if self.better == "lower" else ours / reference
+
+
+GAN = "kerasgan.bench.gan:"
+INGEST = "kerasgan.bench.ingest_cases:"
+
+CASES = {
+    # 1. The Pikachu GAN at the original's size: nch 512, h 7, 724 images of 32x32, batch 32.
+    "gan-full": Case(
+        "Pikachu GAN, full size (nch 512, h 7, 724 images)", "s/epoch", "lower",
+        ours=GAN + "ours", reference=GAN + "reference",
+        labels=("make train's _Run.train_epoch", "plain train_on_batch loop"),
+        params=dict(nch=512, kernel=7, images=724, epochs=1, warmup_batches=2), rounds=2,
+        quick=dict(nch=8, kernel=3, images=40, epochs=1, warmup_batches=1),
+        note="median seconds per epoch (one per round) after a warm-up of a few batches",
+        bench_epochs=True),
+    # 2. The demo's configuration: per-step overhead dominates.
+    "gan-demo": Case(
+        "Pikachu GAN, demo size (nch 64, h 3, 81 images)", "epochs/s", "higher",
+        ours=GAN + "ours", reference=GAN + "reference",
+        labels=("make train's _Run.train_epoch", "plain train_on_batch loop"),
+        params=dict(nch=64, kernel=3, images=81, epochs=10, warmup_batches=3), rounds=3,
+        quick=dict(nch=8, kernel=3, images=40, epochs=2, warmup_batches=1),
+        note="1 / median seconds per epoch"),
+    # The user's comparison: `make train` (1 intra-op thread, for the same bytes everywhere) next to
+    # a plain script in TF's default session (every core). Opt-in: BENCH_CASES=gan-*-tfdefault.
+    "gan-full-tfdefault": Case(
+        "Pikachu GAN, full size; reference in TF's default session (all cores)", "s/epoch", "lower",
+        ours=GAN + "ours", reference=GAN + "reference",
+        labels=("make train's _Run.train_epoch", "plain loop, TF's default session"),
+        params=dict(nch=512, kernel=7, images=724, epochs=1, warmup_batches=2,
+                    reference_session="tf-default"), rounds=2,
+        quick=dict(nch=8, kernel=3, images=40, epochs=1, warmup_batches=1,
+                   reference_session="tf-default"),
+        note="ours as make train; the reference as a plain script", bench_epochs=True, opt_in=True),
+    "gan-demo-tfdefault": Case(
+        "Pikachu GAN, demo size; reference in TF's default session (all cores)", "epochs/s", "higher",
+        ours=GAN + "ours", reference=GAN + "reference",
+        labels=("make train's _Run.train_epoch", "plain loop, TF's default session"),
+        params=dict(nch=64, kernel=3, images=81, epochs=10, warmup_batches=3,
+                    reference_session="tf-default"), rounds=3,
+        quick=dict(nch=8, kernel=3, images=40, epochs=2, warmup_batches=1,
+                   reference_session="tf-default"),
+        note="ours as make train; the reference as a plain script", opt_in=True),
+    # 3. Slots for the pipelines being built on other branches.
+    "keras-dcgan": Case("keras-dcgan (MNIST DCGAN)", "s/epoch", "lower",
+                        pending="pipeline not on this branch yet"),
+    "cartoon": Case("cartoon GAN", "s/epoch", "lower", pending="pipeline not on this branch yet"),
+    "pix2pix": Case("pix2pix", "s/epoch", "lower", pending="pipeline not on this branch yet"),
+    # 4. The filter CNN's inference: `filter score` predicts in batches, the original per image.
+    "filter": Case(
+        "Filter CNN inference (32x32, 3,940 parameters)", "images/s", "higher",
+        ours=INGEST + "filter_batched", reference=INGEST + "filter_one_by_one",
+        labels=("model.predict, batches of 32", "one predict per image (original)"),
+        params=dict(images=1024), quick=dict(images=16), rounds=3,
+        note="model only: decoding the files is not timed"),
+    # 5. Reshape: sequential as the original, or our pool of limited worker processes.
+    "reshape": Case(
+        "Reshape to 256x256 JPEG (synthetic 1280x960 inputs)", "images/s", "higher",
+        ours="kerasgan.bench.reshape_case:parallel", reference="kerasgan.bench.reshape_case:sequential",
+        labels=("run_pool, one worker per core", "one process, file after file"),
+        params=dict(images=150, width=1280, height=960), quick=dict(images=4, width=64, height=48),
+        rounds=2,
+        env="ingest", note="runs in .venv-ingest"),
+}
