@@ -102,3 +102,8 @@ def describe_device(threads):
     if gpus:
         return "GPU (%s; not bit-exact, see README)" % ", ".join(gpus)
     return "CPU (%d intra-op thread%s)" % (threads, "" if threads == 1 else "s")
+
+
+def configured_threads():
+    """TF's intra-op threads for a run: $KERASGAN_THREADS, else DEFAULT_THREADS (one place)."""
+    return int(os.environ.get("KERASGAN_THREADS") or DEFAULT_THREADS)

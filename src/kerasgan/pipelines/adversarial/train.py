@@ -8,7 +8,6 @@ train_on_batch per batch of 32, latents fed from the run's checkpointed RNG (the
 them in the graph), a checkpoint after every grid, so SIGKILL + the same command gives the same bytes.
 """
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -103,7 +102,7 @@ def resolve_config(pipeline, args, images):
         "loss": adversarial.LOSS,
         "regularizer": {"l1": c["l1"], "l2": c["l2"]},
         "grid": adversarial.GRID,
-        "threads": int(os.environ.get("KERASGAN_THREADS") or determinism.DEFAULT_THREADS),
+        "threads": determinism.configured_threads(),
         "data": {"source": args.data if builtin else "path", "images": len(images),
                  "shape": list(images.shape[1:]), "sha256": data_module.digest(images),
                  "limit": args.limit, "per_class": args.per_class if args.data == "emoji" else None},

@@ -16,7 +16,6 @@ checkpoint and stop; the same RUN resumes, to the same bytes as an uninterrupted
 import csv
 import io
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -78,7 +77,7 @@ def resolve_config(args, source):
         "optimizer_discriminator": {"name": "SGD", "lr": LR, "momentum": MOMENTUM, "nesterov": NESTEROV},
         "optimizer_stacked": {"name": "SGD", "lr": LR, "momentum": MOMENTUM, "nesterov": NESTEROV},
         "loss": LOSS,
-        "threads": int(os.environ.get("KERASGAN_THREADS") or determinism.DEFAULT_THREADS),
+        "threads": determinism.configured_threads(),
         "data": {"images": source["images"], "sha256": source["sha256"], "labels": source["labels"],
                  "kind": source["kind"]},
         "data_source": source,     # paths may move; the digest above is what must match

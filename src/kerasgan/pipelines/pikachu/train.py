@@ -18,7 +18,6 @@ sampled them in the graph with K.random_normal) and, here, the seeds of the disc
 dropout masks. TF1's own random ops restart in every session, which would make a resumed run
 differ from an uninterrupted one.
 """
-import os
 import sys
 from pathlib import Path
 
@@ -105,7 +104,7 @@ def resolve_config(args, data_digest, n_images, train_dir):
         "loss": LOSS,
         "regularizer": {"l1": models.L1, "l2": models.L2},
         "grid": GRID,
-        "threads": int(os.environ.get("KERASGAN_THREADS") or determinism.DEFAULT_THREADS),
+        "threads": determinism.configured_threads(),
         "train_dir": str(Path(train_dir).resolve()),
         "data": {"images": n_images, "sha256": data_digest},
     }

@@ -27,7 +27,6 @@ Output: OUT_DIR/pix2pix/<RUN>/: config.json, history.csv, checkpoints/latest.npz
 epochs and when stopped by SIGINT/SIGTERM; + snapshot-<n>, for `make pix2pix-test EPOCH=<n>`), epoch-<n>.png (edges | output |
 image for a few fixed training pairs), timelapse.gif, logs/, summary.json, generator.h5.
 """
-import os
 import sys
 from pathlib import Path
 
@@ -140,7 +139,7 @@ def resolve_config(args, n_images, digest, train_dir):
         "lr_policy": "constant for epochs 1..ceil(E/2), then linear to 0",
         "lambda_l1": LAMBDA_L1, "lambda_gp": LAMBDA_GP if args.loss == "wgangp" else 0,
         "lambda_ms": LAMBDA_MS if args.mode_seeking else 0,
-        "threads": int(os.environ.get("KERASGAN_THREADS") or determinism.DEFAULT_THREADS),
+        "threads": determinism.configured_threads(),
         "train_dir": str(Path(train_dir).resolve()),
         "data": {"images": n_images, "sha256": digest},
     }
