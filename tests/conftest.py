@@ -3,6 +3,7 @@ import csv
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,29 @@ ROOT = Path(__file__).resolve().parents[1]
 collect_ignore = ["ingest"] if sys.version_info < (3, 10) else []
 
 
-def run_cli(*args, env=None, cwd=None, timeout=600, check=True):
-    """Run `python -m kerasgan ARGS` with this interpreter; return the CompletedProcess."""
+def cli_env(env=None):
+    """The environment a `python -m kerasgan` subprocess runs with: this source tree, quiet TF, ENV."""
     full_env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TF_CPP_MIN_LOG_LEVEL="2")
     full_env.update(env or {})
+    return full_env
+
+
+def start_cli_until(path, *args, env=None, cwd=None, stdout=subprocess.DEVNULL, timeout=240):
+    """Start `python -m kerasgan ARGS` in the background; return the process once PATH exists (or the
+    process ended, or TIMEOUT passed). The resume tests kill it there: mid-run, after a checkpoint."""
+    proc = subprocess.Popen([sys.executable, "-m", "kerasgan"] + [str(a) for a in args],
+                            env=cli_env(env), cwd=str(cwd or ROOT), stdout=stdout,
+                            stderr=subprocess.DEVNULL, universal_newlines=True)
+    deadline = time.time() + timeout
+    while not Path(path).exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.005)
+    return proc
+
+
+def run_cli(*args, env=None, cwd=None, timeout=600, check=True):
+    """Run `python -m kerasgan ARGS` with this interpreter; return the CompletedProcess."""
     result = subprocess.run([sys.executable, "-m", "kerasgan"] + [str(a) for a in args],
-                            env=full_env, cwd=str(cwd or ROOT), timeout=timeout,
+                            env=cli_env(env), cwd=str(cwd or ROOT), timeout=timeout,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             universal_newlines=True)
     if check and result.returncode != 0:

@@ -3,14 +3,11 @@ import json
 import os
 import pickle
 import signal
-import subprocess
-import sys
-import time
 
 import numpy as np
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import run_cli, start_cli_until
 
 EPOCHS = 6
 TINY_MNIST = ["--hidden", "16", "--save-every", "1"]
@@ -108,13 +105,8 @@ def test_run_writes_the_examples_outputs(reference):
 def test_sigkill_then_resume_is_byte_identical(workspace, reference):
     data, out = workspace
     folder = out / "adversarial-mnist" / "killed"
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TF_CPP_MIN_LOG_LEVEL="2", **env_for(data, out))
-    proc = subprocess.Popen([sys.executable, "-m", "kerasgan"] + mnist_args(data, "killed"),
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    checkpoint = folder / "checkpoints" / "latest.npz"
-    deadline = time.time() + 240
-    while not checkpoint.exists() and proc.poll() is None and time.time() < deadline:
-        time.sleep(0.005)
+    proc = start_cli_until(folder / "checkpoints" / "latest.npz", *mnist_args(data, "killed"),
+                           env=env_for(data, out))
     os.kill(proc.pid, signal.SIGKILL)
     assert proc.wait() == -signal.SIGKILL, "the run ended before it could be killed"
     assert not (folder / "generator.h5").exists()

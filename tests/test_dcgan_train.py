@@ -9,14 +9,12 @@ import json
 import os
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import run_cli, start_cli_until
 from test_dcgan_data import write_mnist_npz
 
 EPOCHS, BATCH, IMAGES = 2, 4, 24
@@ -90,15 +88,8 @@ def test_run_writes_grids_weights_history_inside_the_run_folder(workspace, refer
 
 def start_until_checkpoint(workspace, run):
     data, out, npz, cwd = workspace
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TF_CPP_MIN_LOG_LEVEL="2", **env_for(data, out))
-    proc = subprocess.Popen([sys.executable, "-m", "kerasgan"] + [str(a) for a in train_args(npz, run)],
-                            env=env, cwd=str(cwd), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            universal_newlines=True)
-    latest = out / "dcgan" / run / "checkpoints" / "latest.npz"
-    deadline = time.time() + 240
-    while not latest.exists() and proc.poll() is None and time.time() < deadline:
-        time.sleep(0.01)
-    return proc
+    return start_cli_until(out / "dcgan" / run / "checkpoints" / "latest.npz", *train_args(npz, run),
+                           env=env_for(data, out), cwd=cwd, stdout=subprocess.PIPE)
 
 
 def test_sigkill_then_resume_gives_identical_bytes(workspace, reference):

@@ -7,14 +7,12 @@ import json
 import os
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, start_cli_until
 
 TINY = ["--nch", "8", "--save-every", "2"]
 EPOCHS = 5          # grids at 0, 2, 4
@@ -117,17 +115,9 @@ def test_run_writes_config_history_grids_gif_logs_models_summary(reference):
 
 def train_until_first_checkpoint(data, out, run, stdout):
     """Start `kerasgan train` for RUN in the background; return it once its first checkpoint exists."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TF_CPP_MIN_LOG_LEVEL="2",
-               **env_for(data, out))
-    args = [sys.executable, "-m", "kerasgan", "train", "--run", run, "--epochs", str(EPOCHS),
-            "--seed", "0"] + TINY
-    proc = subprocess.Popen(args, env=env, stdout=stdout, stderr=subprocess.DEVNULL,
-                            universal_newlines=True)
-    checkpoint = run_folder(out, run) / "checkpoints" / "latest.npz"
-    deadline = time.time() + 240
-    while not checkpoint.exists() and proc.poll() is None and time.time() < deadline:
-        time.sleep(0.01)
-    return proc
+    return start_cli_until(run_folder(out, run) / "checkpoints" / "latest.npz",
+                           "train", "--run", run, "--epochs", EPOCHS, "--seed", 0, *TINY,
+                           env=env_for(data, out), stdout=stdout)
 
 
 def test_sigkill_then_resume_is_byte_identical_to_uninterrupted(workspace, reference):

@@ -3,15 +3,13 @@ writes the same bytes as an uninterrupted run; the lr policy and the Make variab
 import os
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, start_cli_until
 from kerasgan.pipelines.pix2pix import train as p2p
 
 EPOCHS = 4
@@ -102,14 +100,8 @@ def test_sigkill_then_resume_is_byte_identical(workspace, reference):
     data, out = workspace
     ref, _ = reference
     folder = out / "pix2pix" / "killed"
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TF_CPP_MIN_LOG_LEVEL="2", **env_for(data, out))
-    proc = subprocess.Popen([sys.executable, "-m", "kerasgan", "pix2pix-train", "--run", "killed",
-                             "--epochs", str(EPOCHS)] + TINY, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    latest = folder / "checkpoints" / "latest.npz"
-    deadline = time.time() + 240
-    while not latest.exists() and proc.poll() is None and time.time() < deadline:
-        time.sleep(0.01)
+    proc = start_cli_until(folder / "checkpoints" / "latest.npz", "pix2pix-train", "--run", "killed",
+                           "--epochs", EPOCHS, *TINY, env=env_for(data, out))
     os.kill(proc.pid, signal.SIGKILL)
     assert proc.wait() == -signal.SIGKILL, "the run ended before it could be killed"
     assert not (folder / "generator.h5").exists()
