@@ -127,3 +127,23 @@ def label_counts(text, target, other):
     a, b, c, d = (int(n) for n in text.split(","))
     return OrderedDict([("trains", OrderedDict([(target, a), (other, b)])),
                         ("valids", OrderedDict([(target, c), (other, d)]))])
+
+
+def seed():
+    """The run's SEED: `make notebook SEED=n` exports it as PYTHONHASHSEED, as every target does."""
+    return int(os.environ.get("PYTHONHASHSEED") or 0)
+
+
+def demo_subset(spec):
+    """'smiley:20,others:20' -> the first 20 codepoints of each class in the demo's labels file
+    (a small corpus for a quick run); '' -> None (the whole corpus)."""
+    if not spec:
+        return None
+    from ..demo.label import read_labels
+    wanted = {cls: int(n) for cls, n in (part.split(":") for part in spec.split(","))}
+    chosen = set()
+    for codepoint, cls in read_labels().items():
+        if wanted.get(cls, 0) > 0:
+            wanted[cls] -= 1
+            chosen.add(codepoint)
+    return chosen
