@@ -120,6 +120,19 @@ def get(url):
         return error.code
 
 
+def stop(server):
+    """End the server we started (its own process group: make and Jupyter); return its output."""
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        return server.communicate(timeout=30)[0]
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        return server.communicate()[0]
+    except ValueError:   # already collected (the failure message read it first)
+        return ""
+
+
 def test_make_notebook_answers_on_loopback_with_a_token(tmp_path):
     if shutil.which("make") is None:
         pytest.skip("make is not installed here (e.g. inside the test image)")
@@ -138,17 +151,13 @@ def test_make_notebook_answers_on_loopback_with_a_token(tmp_path):
                 break
             except (urllib.error.URLError, ConnectionError, socket.timeout):
                 time.sleep(0.5)
-        assert status == 200, "no answer from make notebook (exit %s)" % server.poll()
+        assert status == 200, "no answer from make notebook (exit %s):\n%s" % (
+            server.poll(), stop(server)[-3000:])
         assert get("%s/tree?token=%s" % (base, token)) == 200
         assert get("%s/api/contents" % base) == 403        # no token, no access
         contents = urllib.request.urlopen("%s/api/contents?token=%s" % (base, token), timeout=5)
         names = {item["name"] for item in json.loads(contents.read().decode())["content"]}
         assert {p.name for p in NOTEBOOKS} <= names
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            output = server.communicate(timeout=30)[0]
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            output = server.communicate()[0]
+        output = stop(server)
     assert "127.0.0.1:%d" % port in output

@@ -11,6 +11,8 @@ NOTEBOOK_LOCK := $(REQ)/notebook.txt
 NOTEBOOK_STAMP := $(VENV)/.installed-notebook
 # The notebooks' kernel runs download/reshape/pix2pix-square in .venv-ingest, as the targets do.
 NOTEBOOK_ENV = KERASGAN_INGEST_PYTHON='$(abspath $(INGEST_VENV))/bin/python'
+# Jupyter refuses to start as root unless told (CI and containers run as root).
+NOTEBOOK_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 $(NOTEBOOK_STAMP): $(NOTEBOOK_LOCK) $(STAMP)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r $(NOTEBOOK_LOCK)
@@ -26,7 +28,7 @@ notebook: $(NOTEBOOK_STAMP) $(INGEST_STAMP) ## start Jupyter Notebook on 127.0.0
 	  echo "notebook: http://127.0.0.1:$(NOTEBOOK_PORT)/tree?token=$$token (DATA_DIR=$(KERASGAN_DATA_DIR), OUT_DIR=$(KERASGAN_OUT_DIR), SEED=$(SEED))"; \
 	  exec env $(NOTEBOOK_ENV) $(VENV)/bin/python -m notebook --no-browser --ip 127.0.0.1 \
 	    --port $(NOTEBOOK_PORT) --NotebookApp.port_retries=0 --NotebookApp.token="$$token" \
-	    --notebook-dir '$(CURDIR)/notebooks'
+	    --notebook-dir '$(CURDIR)/notebooks' $(NOTEBOOK_ROOT)
 
 lock: lock-notebook
 .PHONY: lock-notebook
