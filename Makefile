@@ -237,3 +237,6 @@ include $(PIPELINE_MAKEFILES)
 
 # ---------------------------------------------------------------- benchmarks (issue 13)
 include src/kerasgan/bench/bench.mk
+
+# ---------------------------------------------------------------- notebooks (issue 14)
+include src/kerasgan/notebook/notebook.mk

@@ -37,19 +37,27 @@ def main(argv=None):
         parser.print_help()
         return 0
     _ensure_hash_seed(argv)
-    if argv[0] not in INGEST_COMMANDS:
+    return run_command(argv[0], argv[1:])
+
+
+def run_command(name, argv):
+    """Run one command in this interpreter: its own parser on argv, then its main(args).
+
+    Also what the notebooks call (kerasgan.notebook.run), so a cell runs exactly what the CLI runs.
+    """
+    if name not in INGEST_COMMANDS:
         from .compat_hook import quiet_tensorflow_on_import
         quiet_tensorflow_on_import()   # TF's deprecation notices are about Keras 2.1.2, not the user
-    module_name, text = COMMANDS[argv[0]]
+    module_name, text = COMMANDS[name]
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:
-        where = ".venv-ingest" if argv[0] in INGEST_COMMANDS else ".venv"
+        where = ".venv-ingest" if name in INGEST_COMMANDS else ".venv"
         sys.exit("kerasgan %s: this environment lacks %s (%s). Run it as `make %s`, which uses %s."
-                 % (argv[0], error.name or "a dependency", error, argv[0], where))
-    parser = argparse.ArgumentParser(prog="python -m kerasgan " + argv[0], description=text)
+                 % (name, error.name or "a dependency", error, name, where))
+    parser = argparse.ArgumentParser(prog="python -m kerasgan " + name, description=text)
     module.configure(parser)
-    args = parser.parse_args(argv[1:])
+    args = parser.parse_args(argv)
     return module.main(args) or 0
 
 

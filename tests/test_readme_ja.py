@@ -1,0 +1,60 @@
+"""Issue 14: README.ja.md keeps in step with README.md.
+
+Every make target README.md shows in a command (`make <target> ...` in code) and every make
+variable it sets (`VAR=`) must also appear in README.ja.md the same way. Targets and variables are
+those the Makefile and its includes define, so prose ("make it faster") never counts.
+"""
+import re
+
+from conftest import ROOT
+
+MAKEFILES = [ROOT / "Makefile"] + sorted((ROOT / "src").rglob("*.mk"))
+CODE = re.compile(r"```.*?```|`[^`\n]+`", re.S)
+SEPARATORS = ("#", "|", ";", "&&", "||", ")", "(")
+
+
+def defined():
+    """(targets, variables) defined by the Makefile and its includes."""
+    text = "\n".join(path.read_text(encoding="utf-8") for path in MAKEFILES)
+    targets = set(re.findall(r"^([a-z][a-z0-9.-]*):(?!=)", text, flags=re.M))
+    variables = set(re.findall(r"^([A-Z][A-Z0-9_]*) *\??=", text, flags=re.M))
+    return targets, variables
+
+
+def named(markdown, targets, variables):
+    """(make targets run in the page's code, make variables set anywhere as NAME=)."""
+    found_targets = set()
+    for code in CODE.findall(markdown):
+        for line in code.splitlines():
+            for match in re.finditer(r"\bmake((?:\s+[^\s#|;&()]+)*)", line):
+                for word in match.group(1).split():
+                    if word.startswith(SEPARATORS):
+                        break
+                    if word in targets:
+                        found_targets.add(word)
+    found_variables = {name for name in re.findall(r"\b([A-Z][A-Z0-9_]*)=", markdown) if name in variables}
+    return found_targets, found_variables
+
+
+def test_extraction_sees_commands_and_variables():
+    targets, variables = defined()
+    assert {"setup", "demo", "train", "notebook"} <= targets and {"SEED", "DATA_DIR", "RUN"} <= variables
+    page = "Run `make train RUN=a EPOCHS=3` # not: make demo\n\n```\nmake setup   # set-up\n```\nmake report in prose\n"
+    assert named(page, targets, variables) == ({"train", "setup"}, {"RUN", "EPOCHS"})
+
+
+def test_japanese_readme_names_every_target_and_variable_of_the_english_one():
+    english = (ROOT / "README.md").read_text(encoding="utf-8")
+    japanese = (ROOT / "README.ja.md").read_text(encoding="utf-8")
+    targets, variables = defined()
+    en_targets, en_variables = named(english, targets, variables)
+    ja_targets, ja_variables = named(japanese, targets, variables)
+    missing = ["make " + t for t in sorted(en_targets - ja_targets)] + \
+              [v + "=" for v in sorted(en_variables - ja_variables)]
+    assert not missing, "README.ja.md lacks what README.md names: " + ", ".join(missing)
+
+
+def test_readme_links_the_japanese_one_in_its_first_lines():
+    head = "\n".join((ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:5])
+    assert "README.ja.md" in head
+    assert "README.md" in "\n".join((ROOT / "README.ja.md").read_text(encoding="utf-8").splitlines()[:5])
