@@ -4,8 +4,8 @@ Seed 002 gives no architecture (REFERENCE.md §4), so the GAN is the DCGAN of Ra
 at 64x64: z (100) -> Dense -> 4x4x(8 nf) -> strided 5x5 transposed convolutions with batch norm and
 ReLU, halving the channels, -> 64x64x3 tanh; the discriminator mirrors it (strided 5x5
 convolutions, LeakyReLU 0.2, batch norm except on the first layer) down to 4x4x(8 nf) -> one
-sigmoid. nf = 64 gives the paper's 4x4x512. The encoder is the discriminator's body with a
-linear 100-d head (no sigmoid): images -> z. The attribute classifier is a small CNN of its own.
+sigmoid. nf = 64 gives the paper's 4x4x512. The encoder is the discriminator's body without
+batch norm and with a linear 100-d head: images -> z. The attribute classifier is a small CNN of its own.
 
 Parameter counts at nf 64, kernel 5, on Keras 2.1.2 (tests/test_cartoon_models.py):
 generator 5,128,643, discriminator 4,317,441, encoder 5,128,548.
@@ -41,14 +41,15 @@ def build_generator(nf=NF, kernel=KERNEL, latent_dim=LATENT_DIM):
     return model
 
 
-def _body(model, nf, kernel):
+def _body(model, nf, kernel, batch_norm=True):
     """64x64x3 -> 4 x [Conv(stride 2) (BN) LeakyReLU 0.2] -> Flatten: the D / E trunk."""
     from keras.layers import BatchNormalization, Conv2D, Flatten, LeakyReLU
     for step in range(STEPS):
         first = step == 0
         kwargs = {"input_shape": (SIDE, SIDE, 3)} if first else {}
-        model.add(Conv2D(nf * 2 ** step, kernel, strides=2, padding="same", use_bias=first, **kwargs))
-        if not first:   # the paper: no batch norm on D's input layer
+        model.add(Conv2D(nf * 2 ** step, kernel, strides=2, padding="same",
+                         use_bias=first or not batch_norm, **kwargs))
+        if batch_norm and not first:   # the paper: no batch norm on D's input layer
             model.add(BatchNormalization(momentum=BN_MOMENTUM))
         model.add(LeakyReLU(0.2))
     model.add(Flatten())
@@ -65,10 +66,11 @@ def build_discriminator(nf=NF, kernel=KERNEL):
 
 
 def build_encoder(nf=NF, kernel=KERNEL, latent_dim=LATENT_DIM):
-    """64x64x3 in [-1, 1] -> z (linear: latents are unbounded normals)."""
+    """64x64x3 in [-1, 1] -> z (linear: latents are unbounded normals). No batch norm: the
+    encoder trains through the frozen generator in inference mode (train.build)."""
     from keras.layers import Dense
     from keras.models import Sequential
-    model = _body(Sequential(name="encoder"), nf, kernel)
+    model = _body(Sequential(name="encoder"), nf, kernel, batch_norm=False)
     model.add(Dense(latent_dim))
     return model
 
