@@ -137,15 +137,21 @@ def prepare(folder, data_root=None, jobs=0, mem_mb=1024, time_limit=30, log=prin
         log("cartoon-prepare: skipped %s (%s)" % (stem, reason))
     if not images:
         raise DataError("%s: no usable pair (%d broken)" % (folder, len(broken)))
+    write_cache(target, np.stack(images), np.stack(table), kept, broken, folder)
+    log("cartoon-prepare: %d images (%d pairs skipped) -> %s" % (len(images), len(broken), target))
+    return target
+
+
+def write_cache(target, images, table, names, broken, folder):
+    """The cache file (+ its .json: the folder, counts and every skipped pair with its reason)."""
+    target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target, ".npz") as tmp:
-        np.savez(str(tmp), images=np.stack(images), attributes=np.stack(table),
-                 names=np.array(kept), columns=np.array(attributes.NAMES))
+        np.savez(str(tmp), images=images, attributes=table, names=np.array(names),
+                 columns=np.array(attributes.NAMES))
     write_json(target.with_suffix(".json"), {
         "folder": str(Path(folder).resolve()), "images": len(images), "side": SIDE,
         "skipped": [{"name": s, "reason": r} for s, r in broken], "version": VERSION})
-    log("cartoon-prepare: %d images (%d pairs skipped) -> %s" % (len(images), len(broken), target))
-    return target
 
 
 def load(path):

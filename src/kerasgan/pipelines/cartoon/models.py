@@ -16,41 +16,53 @@ NF = 64              # 4x4x(8 * 64) = 4x4x512, the paper's first block
 KERNEL = 5           # Radford et al.'s 5x5
 BN_MOMENTUM = 0.9    # the DCGAN reference code's decay (Keras's 0.99 lags a short run)
 STEPS = 4            # 4 -> 8 -> 16 -> 32 -> 64
+INIT_STDDEV = 0.02   # the paper: every weight from N(0, 0.02) (batch norm's scale from N(1, 0.02))
 GENERATOR_PARAMS = 5128643
 DISCRIMINATOR_PARAMS = 4317441
 ENCODER_PARAMS = 5128548
 
 
+def _weights():
+    from keras.initializers import RandomNormal
+    return RandomNormal(0.0, INIT_STDDEV)
+
+
+def _batch_norm():
+    from keras.initializers import RandomNormal
+    from keras.layers import BatchNormalization
+    return BatchNormalization(momentum=BN_MOMENTUM, gamma_initializer=RandomNormal(1.0, INIT_STDDEV))
+
+
 def build_generator(nf=NF, kernel=KERNEL, latent_dim=LATENT_DIM):
     """z -> Dense(4*4*8nf) BN ReLU -> 3 x [ConvT(stride 2) BN ReLU] -> ConvT(3, stride 2) tanh."""
-    from keras.layers import (Activation, BatchNormalization, Conv2DTranspose, Dense, Reshape)
+    from keras.layers import Activation, Conv2DTranspose, Dense, Reshape
     from keras.models import Sequential
     model = Sequential(name="generator")
     top = nf * 2 ** (STEPS - 1)
-    model.add(Dense(4 * 4 * top, input_shape=(latent_dim,), use_bias=False))
+    model.add(Dense(4 * 4 * top, input_shape=(latent_dim,), use_bias=False, kernel_initializer=_weights()))
     model.add(Reshape((4, 4, top)))
-    model.add(BatchNormalization(momentum=BN_MOMENTUM))
+    model.add(_batch_norm())
     model.add(Activation("relu"))
     for step in range(STEPS - 1):
         model.add(Conv2DTranspose(top // 2 ** (step + 1), kernel, strides=2, padding="same",
-                                  use_bias=False))
-        model.add(BatchNormalization(momentum=BN_MOMENTUM))
+                                  use_bias=False, kernel_initializer=_weights()))
+        model.add(_batch_norm())
         model.add(Activation("relu"))
-    model.add(Conv2DTranspose(3, kernel, strides=2, padding="same"))
+    model.add(Conv2DTranspose(3, kernel, strides=2, padding="same", kernel_initializer=_weights()))
     model.add(Activation("tanh"))
     return model
 
 
 def _body(model, nf, kernel, batch_norm=True):
     """64x64x3 -> 4 x [Conv(stride 2) (BN) LeakyReLU 0.2] -> Flatten: the D / E trunk."""
-    from keras.layers import BatchNormalization, Conv2D, Flatten, LeakyReLU
+    from keras.layers import Conv2D, Flatten, LeakyReLU
     for step in range(STEPS):
         first = step == 0
         kwargs = {"input_shape": (SIDE, SIDE, 3)} if first else {}
         model.add(Conv2D(nf * 2 ** step, kernel, strides=2, padding="same",
-                         use_bias=first or not batch_norm, **kwargs))
+                         use_bias=first or not batch_norm, kernel_initializer=_weights(), **kwargs))
         if batch_norm and not first:   # the paper: no batch norm on D's input layer
-            model.add(BatchNormalization(momentum=BN_MOMENTUM))
+            model.add(_batch_norm())
         model.add(LeakyReLU(0.2))
     model.add(Flatten())
     return model
@@ -61,7 +73,7 @@ def build_discriminator(nf=NF, kernel=KERNEL):
     from keras.layers import Dense
     from keras.models import Sequential
     model = _body(Sequential(name="discriminator"), nf, kernel)
-    model.add(Dense(1, activation="sigmoid"))
+    model.add(Dense(1, activation="sigmoid", kernel_initializer=_weights()))
     return model
 
 
