@@ -8,7 +8,7 @@ sigmoid. nf = 64 gives the paper's 4x4x512. The encoder is the discriminator's b
 batch norm and with a linear 100-d head: images -> z. The attribute classifier is a small CNN of its own.
 
 Parameter counts at nf 64, kernel 5, on Keras 2.1.2 (tests/test_cartoon_models.py):
-generator 5,128,643, discriminator 4,317,441, encoder 5,128,548.
+generator 5,128,643, discriminator 4,317,441, encoder 5,125,860.
 """
 LATENT_DIM = 100
 SIDE = 64
@@ -19,7 +19,7 @@ STEPS = 4            # 4 -> 8 -> 16 -> 32 -> 64
 INIT_STDDEV = 0.02   # the paper: every weight from N(0, 0.02) (batch norm's scale from N(1, 0.02))
 GENERATOR_PARAMS = 5128643
 DISCRIMINATOR_PARAMS = 4317441
-ENCODER_PARAMS = 5128548
+ENCODER_PARAMS = 5125860
 
 
 def _weights():
