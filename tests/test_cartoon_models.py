@@ -66,4 +66,4 @@ def test_list_pairs_names_the_broken_ones(tmp_path):
     (tmp_path / "cs42.csv").write_text('"glasses", 1, 12\n')
     pairs, broken = data.list_pairs(tmp_path)
     assert [p[0] for p in pairs] == sorted(names[1:])
-    assert sorted(broken) == [("cs42", "csv without png"), (names[0], "png without csv")]
+    assert sorted(broken) == sorted([("cs42", "csv without png"), (names[0], "png without csv")])
