@@ -76,6 +76,9 @@ def configure(parser):
 def load_set(spec, seed, synthetic_n):
     """-> (images, attribute table, names, cache path, set description); the cache must exist."""
     folder, kind = sets.resolve(spec, seed, synthetic_n)
+    if kind == sets.SYNTHETIC and not folder.is_dir():
+        raise dataset.DataError("the synthetic set %s is not drawn yet: make cartoon-prepare "
+                                "CARTOON_SET=synthetic" % folder)
     pairs, broken = dataset.list_pairs(folder)
     cache = dataset.cache_path(folder, pairs, broken)
     if not cache.is_file():
