@@ -106,7 +106,9 @@ def test_arithmetic_interpolate_generate_and_report(workspace, reference):
     figures = json.loads((folder / "arithmetic.json").read_text())
     assert figures["n"] == 4 and figures["images_with"] + figures["images_without"] == 48
     for key in ("added", "removed"):
-        assert 0 <= figures[key]["flipped"] <= figures[key]["of"] <= 4
+        assert 0 <= figures[key]["flipped"] <= figures[key]["of"] <= 48
+    assert sorted(figures["by_scale"], key=float) == ["0.5", "1", "1.5", "2"]
+    assert figures["by_scale"]["1"] == {k: figures[k] for k in ("added", "removed", "reconstructions_keep_label")}
     assert list((data / "models").glob("cartoon-classifier-glasses-*.h5"))
     # another attribute from the CSVs, given as name=variant
     run_cli("cartoon-arithmetic", "--run", "ref", "--attr", "hair_color=0", "--n", 2, env=env, timeout=300)

@@ -16,7 +16,8 @@ vector is mean E(x) over the set's images with the attribute minus mean E(x) ove
 Proof: an attribute classifier trained here on the set (cached in DATA_DIR/models/) judges the
 generated images. "added" = share of the bases whose reconstruction it calls "without" that it
 calls "with" after adding v; "removed" = share of the with-images whose reconstruction it calls
-"with" that it calls "without" after subtracting v.
+"with" that it calls "without" after subtracting v. Both are counted over up to EVAL_N images
+per group (the grids show the first N), at SCALE and at 0.5, 1, 1.5 and 2.
 """
 import hashlib
 import json
@@ -33,6 +34,8 @@ from ...kit.files import atomic_path, write_json
 from ...kit.progress import log
 
 BATCH = 64
+EVAL_N = 200               # images per group the flip figures count
+SCALES = (0.5, 1.0, 1.5, 2.0)   # the figures at these multiples of v too (arithmetic.json by_scale)
 CLASSIFIER_EPOCHS = 8
 VALID_SHARE = 0.1
 
@@ -129,50 +132,61 @@ def arithmetic(run, spec, scale=1.0, n=16, seed=0):
     latents = encoder.predict(x, batch_size=BATCH)
     vector = attribute_vector(latents, present, known)
     rng = seeds.stream(seed, "eval")
+    # the first n of each group are shown; the figures count up to EVAL_N (16 would be noisy)
     pools = {"without": np.flatnonzero(~present & known), "with": np.flatnonzero(present)}
-    chosen = {k: np.sort(rng.permutation(v)[:n]) for k, v in pools.items()}
-    out = folder / "arithmetic" / re.sub(r"[^A-Za-z0-9_]+", "-", spec)
-    out.mkdir(parents=True, exist_ok=True)
+    chosen = {k: rng.permutation(v)[:max(n, EVAL_N)] for k, v in pools.items()}
     attr = re.sub(r"[^A-Za-z0-9_]+", "-", spec)
+    out = folder / "arithmetic" / attr
+    out.mkdir(parents=True, exist_ok=True)
     columns = int(np.ceil(np.sqrt(n)))
-    drawn = {}
     for group, names in (("without", ("imgs_originals", "imgs_base", "imgs_%s_avg" % attr, "imgs_%s_sub" % attr)),
                          ("with", ("with_originals", "with_base", None, "with_removed"))):
-        index = chosen[group]
-        z = latents[index]
-        results = [x[index], _draw(generator, z), _draw(generator, z + scale * vector),
+        z = latents[chosen[group][:n]]
+        results = [x[chosen[group][:n]], _draw(generator, z), _draw(generator, z + scale * vector),
                    _draw(generator, z - scale * vector)]
         for name, result in zip(names, results):
             if name:
                 save_grid(result, out / (name + ".png"), columns)
-        drawn[group] = results
     classifier, info = ensure_classifier(images, present, spec, config["seed"])
-    figures = flip_figures(classifier, drawn)
+    judge = Judge(classifier, generator, latents, vector, chosen)
+    figures = judge.flips(scale)
+    figures["by_scale"] = {"%g" % s: judge.flips(s) for s in sorted(set(SCALES) | {scale})}
     figures.update({"attribute": spec, "scale": scale, "n": int(n), "vector_norm": float(np.linalg.norm(vector)),
+                    "mean_latent_norm": float(np.linalg.norm(latents, axis=1).mean()),
                     "images_with": int(present.sum()), "images_without": int((~present & known).sum()),
+                    "originals_classified_right": float(np.mean(np.concatenate(
+                        [~_says(classifier, x[chosen["without"]]), _says(classifier, x[chosen["with"]])]))),
                     "classifier": info, "run": config["run"], "seed": seed,
                     "recovery": json.loads((folder / runfolder.SUMMARY).read_text()).get("recovery")
                     if (folder / runfolder.SUMMARY).is_file() else None})
     write_json(out / "arithmetic.json", figures)
-    log("cartoon-arithmetic: %s: added %s, removed %s (classifier held-out accuracy %.3f) -> %s"
-        % (spec, _share(figures["added"]), _share(figures["removed"]), info["held_out_accuracy"], out))
+    log("cartoon-arithmetic: %s, scale %g: added %s, removed %s (classifier held-out accuracy %.3f) -> %s"
+        % (spec, scale, _share(figures["added"]), _share(figures["removed"]), info["held_out_accuracy"], out))
     return figures
 
 
-def flip_figures(classifier, drawn):
-    """Classifier verdicts -> {added, removed, originals_correct}: shares with their counts."""
-    without_base = _says(classifier, drawn["without"][1])
-    without_added = _says(classifier, drawn["without"][2])
-    with_base = _says(classifier, drawn["with"][1])
-    with_removed = _says(classifier, drawn["with"][3])
-    eligible_add, eligible_remove = ~without_base, with_base
-    originals = np.concatenate([~_says(classifier, drawn["without"][0]), _says(classifier, drawn["with"][0])])
-    return {
-        "added": {"flipped": int((eligible_add & without_added).sum()), "of": int(eligible_add.sum())},
-        "removed": {"flipped": int((eligible_remove & ~with_removed).sum()), "of": int(eligible_remove.sum())},
-        "reconstructions_keep_label": float(np.mean(np.concatenate([~without_base, with_base]))),
-        "originals_classified_right": float(np.mean(originals)),
-    }
+class Judge(object):
+    """The classifier's verdicts on G's images of the chosen latents, moved by s * v."""
+
+    def __init__(self, classifier, generator, latents, vector, chosen):
+        self.classifier, self.generator, self.vector = classifier, generator, vector
+        self.z = {group: latents[index] for group, index in chosen.items()}
+        self.base = {group: self.says(z) for group, z in self.z.items()}
+
+    def says(self, z):
+        return _says(self.classifier, _draw(self.generator, z))
+
+    def flips(self, scale):
+        """{added, removed}: flipped / eligible (reconstructions the classifier called
+        without, resp. with, the attribute), and how many reconstructions kept their label."""
+        eligible_add, eligible_remove = ~self.base["without"], self.base["with"]
+        added = self.says(self.z["without"] + scale * self.vector)
+        removed = self.says(self.z["with"] - scale * self.vector)
+        return {
+            "added": {"flipped": int((eligible_add & added).sum()), "of": int(eligible_add.sum())},
+            "removed": {"flipped": int((eligible_remove & ~removed).sum()), "of": int(eligible_remove.sum())},
+            "reconstructions_keep_label": float(np.mean(np.concatenate([eligible_add, eligible_remove]))),
+        }
 
 
 def _share(figure):

@@ -46,6 +46,12 @@ def arithmetic(ctx):
             ("images with / without %s" % attr, "%s / %s" % (meta.get("images_with"), meta.get("images_without"))),
             ("|v| (attribute vector's norm)", "%.3f" % meta["vector_norm"] if number(meta.get("vector_norm")) is not None else None),
         ], ("figure", "value")))
+        by_scale = meta.get("by_scale") or {}
+        if by_scale:
+            parts.append("<p>The same figures at other multiples of v:</p>")
+            parts.append(table([("scale %s" % k, "added %s; removed %s" % (_share(v.get("added")), _share(v.get("removed"))))
+                                for k, v in sorted(by_scale.items(), key=lambda kv: float(kv[0]))],
+                               ("", "flip shares")))
         slug = folder.name
         shown = [("imgs_originals.png", "originals x (without)"), ("imgs_base.png", "imgs_base: G(E(x))"),
                  ("imgs_%s_avg.png" % slug, "G(E(x) + v)"), ("imgs_%s_sub.png" % slug, "G(E(x) - v)"),
