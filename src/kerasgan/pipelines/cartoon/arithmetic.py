@@ -88,17 +88,27 @@ def ensure_classifier(images, labels, spec, seed, data_root=None):
 
 
 # ---------------------------------------------------------------- the run's networks
-def load_run(run):
-    """-> (folder, config, generator, encoder) of a finished run."""
-    from keras.models import load_model
+def run_config(run):
+    """-> (folder, config) of a finished run."""
     folder = runfolder.run_dir(PIPELINE, run)
     config_path = folder / runfolder.CONFIG
     missing = [n for n in ("generator.h5", "encoder.h5") if not (folder / n).is_file()]
     if not config_path.is_file() or missing:
         raise ArithmeticError_("run %s has no %s: train it first (make cartoon-train RUN=%s)"
                                % (folder, " ".join(missing) or runfolder.CONFIG, run))
-    config = json.loads(config_path.read_text())
-    return folder, config, load_model(str(folder / "generator.h5")), load_model(str(folder / "encoder.h5"))
+    return folder, json.loads(config_path.read_text())
+
+
+def load_networks(folder):
+    """-> (generator, encoder) as the run saved them."""
+    from keras.models import load_model
+    return load_model(str(folder / "generator.h5")), load_model(str(folder / "encoder.h5"))
+
+
+def load_run(run):
+    """-> (folder, config, generator, encoder) of a finished run."""
+    folder, config = run_config(run)
+    return (folder, config) + load_networks(folder)
 
 
 def attribute_vector(latents, present, known):
@@ -125,9 +135,12 @@ def _says(classifier, images):
 
 def arithmetic(run, spec, scale=1.0, n=16, seed=0):
     """Write the grids and arithmetic.json of `spec` for `run`; -> the figures."""
-    folder, config, generator, encoder = load_run(run)
+    folder, config = run_config(run)
     images, table, _ = load_images(config)
     present, known = attributes.binary_labels(table, spec)
+    # first: training it starts a fresh seeded session, which would drop networks loaded before
+    classifier, info = ensure_classifier(images, present, spec, config["seed"])
+    generator, encoder = load_networks(folder)
     x = dataset.to_model(images)
     latents = encoder.predict(x, batch_size=BATCH)
     vector = attribute_vector(latents, present, known)
@@ -147,7 +160,6 @@ def arithmetic(run, spec, scale=1.0, n=16, seed=0):
         for name, result in zip(names, results):
             if name:
                 save_grid(result, out / (name + ".png"), columns)
-    classifier, info = ensure_classifier(images, present, spec, config["seed"])
     judge = Judge(classifier, generator, latents, vector, chosen)
     figures = judge.flips(scale)
     figures["by_scale"] = {"%g" % s: judge.flips(s) for s in sorted(set(SCALES) | {scale})}

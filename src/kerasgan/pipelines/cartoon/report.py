@@ -72,7 +72,10 @@ def encoder(ctx):
                      % (esc(objective.get("latent_regression")), esc(objective.get("reconstruction_l1"))))
     if recovery:
         parts.append(table([("relative latent recovery error |E(G(z)) - z|^2 / |z|^2", "%.3f" % recovery["recovery_error"]),
-                            ("mean cosine(E(G(z)), z)", "%.3f" % recovery["recovery_cosine"])], ("figure", "value")))
+                            ("mean cosine(E(G(z)), z)", "%.3f" % recovery["recovery_cosine"]),
+                            ("mean |G(E(G(z))) - G(z)| in pixels (-1..1)", "%.3f" % recovery["recovery_pixel_l1"]
+                             if number(recovery.get("recovery_pixel_l1")) is not None else None)],
+                           ("figure", "value")))
     else:
         parts.append(not_run("encoder phase"))
     shown = [(ctx.run_path / "reconstructions.png", "pairs: real | G(E(real))")]

@@ -48,7 +48,7 @@ LAMBDA_RECONSTRUCTION = 1.0
 GRID = 8
 RECOVERY_N = 256
 LOSS_COLUMNS = ["d_loss_real", "d_loss_fake", "g_loss", "e_loss_latent", "e_loss_reconstruction"]
-ENCODER_COLUMNS = ["recovery_error", "recovery_cosine"]
+ENCODER_COLUMNS = ["recovery_error", "recovery_cosine", "recovery_pixel_l1"]
 HISTORY_COLUMNS = ["epoch"] + LOSS_COLUMNS + metrics.COLUMNS + ENCODER_COLUMNS
 MUTABLE_KEYS = ("save_every",)
 FINAL_MODELS = ("generator", "discriminator", "encoder")
@@ -167,11 +167,14 @@ def build(config):
 
 
 def recovery(generator, encoder, z, batch=64):
-    """How well E inverts G: relative squared error |E(G(z)) - z|^2 / |z|^2 and mean cosine."""
-    found = encoder.predict(generator.predict(z, batch_size=batch), batch_size=batch)
+    """How well E inverts G: relative squared error |E(G(z)) - z|^2 / |z|^2, mean cosine, and in
+    pixels mean |G(E(G(z))) - G(z)| (0..2: dimensions of z that G ignores cost nothing there)."""
+    images = generator.predict(z, batch_size=batch)
+    found = encoder.predict(images, batch_size=batch)
     error = float(np.sum((found - z) ** 2) / np.sum(z ** 2))
     cosine = np.sum(found * z, 1) / (np.linalg.norm(found, axis=1) * np.linalg.norm(z, axis=1) + 1e-12)
-    return {"recovery_error": error, "recovery_cosine": float(np.mean(cosine))}
+    pixels = float(np.mean(np.abs(generator.predict(found, batch_size=batch) - images)))
+    return {"recovery_error": error, "recovery_cosine": float(np.mean(cosine)), "recovery_pixel_l1": pixels}
 
 
 # ---------------------------------------------------------------- training
