@@ -18,14 +18,13 @@ load(path) reads the cache (numpy only, no pickles) in the legacy environment.
 """
 import hashlib
 import io
-import json
 import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from . import attributes
+from . import attributes, sets
 from ... import paths
 from ...kit.files import atomic_path, write_json
 
@@ -183,7 +182,7 @@ def to_model(images):
 def configure(parser):
     parser.add_argument("--set", default="", help="synthetic, or a folder of csX.png + csX.csv pairs "
                         "(default: the one cartoon-download recorded)")
-    parser.add_argument("--synthetic-n", type=int, default=2000, help="faces in the synthetic set")
+    parser.add_argument("--synthetic-n", type=int, default=sets.SYNTHETIC_N, help="faces in the synthetic set")
     parser.add_argument("--seed", type=int, default=0, help="the synthetic set's SEED")
     parser.add_argument("--jobs", type=int, default=0, help="decoding processes (default: all cores)")
     parser.add_argument("--mem-mb", type=float, default=1024, help="address-space limit per worker")
@@ -191,7 +190,7 @@ def configure(parser):
 
 
 def main(args):
-    from . import sets, synthetic
+    from . import synthetic
     log = lambda *a: print(*a, flush=True)  # noqa: E731
     try:
         folder, kind = sets.resolve(args.set, args.seed, args.synthetic_n)

@@ -16,8 +16,6 @@ import os
 import shutil
 from pathlib import Path
 
-import numpy as np
-
 from . import attributes
 from ...kit import seeds
 
