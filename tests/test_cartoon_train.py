@@ -127,6 +127,7 @@ def test_arithmetic_interpolate_generate_and_report(workspace, reference):
     run_cli("report", "--pipeline", "cartoon", "--run", "ref", env=env, timeout=300)
     page = (ref / "report.html").read_text()
     assert "Latent attribute arithmetic" in page and "imgs_glasses_avg.png" in page
+    assert "cartoon-gan.png" in page and "cartoon-encoder.png" in page and "generator of epoch 5" in page
     assert "relative latent recovery error" in page and "hair_color=0" in page
 
 

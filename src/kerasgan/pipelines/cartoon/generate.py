@@ -21,7 +21,7 @@ def generate(run, n=64, seed=0):
     out.mkdir(parents=True, exist_ok=True)
     arithmetic.save_grid(drawn, out / "grid.png", int(np.ceil(np.sqrt(n))))
     figures = metrics.CollapseMeter(images).measure((drawn + 1.0) / 2.0) if n > 1 else {}
-    figures.update({"n": n, "seed": seed})
+    figures.update({"n": n, "seed": seed, "epoch": config["epochs"] - 1, "which": "final"})
     write_json(out / "samples.json", figures)
     log("cartoon-generate: %d faces -> %s" % (n, out / "grid.png"))
     return figures

@@ -99,4 +99,27 @@ def models(ctx):
     return ["<h2>Models</h2>", table(rows, ("", ""))]
 
 
-SECTIONS = (training.glance, arithmetic, encoder, models, training.losses, training.diversity, training.samples)
+def losses(ctx):
+    """The GAN phase's and the encoder phase's losses, the timelapse and the last grid (the
+    run keeps no "best epoch": the arithmetic needs the final G and E)."""
+    from ...report.html import plot, series
+    parts = ["<h2>Training</h2>"]
+    if not ctx.history:
+        return parts + [not_run("cartoon-train (history.csv)")]
+    for name, keys in (("GAN", ("d_loss_real", "d_loss_fake", "g_loss")),
+                       ("encoder", ("e_loss_latent", "e_loss_reconstruction", "recovery_error"))):
+        curves = [(k,) + tuple(series(ctx.history, "epoch", k)) for k in keys]
+        curves = [c for c in curves if c[1]]
+        p = plot(ctx.files / ("cartoon-%s.png" % name.lower()), name + " phase", curves) if curves else None
+        if p:
+            parts.append(img(rel(p, ctx.run_path), name + " losses"))
+    shown = [(ctx.run_path / "timelapse.gif", "timelapse of the fixed-latent grid")]
+    grids = training.grids(ctx.run_path)
+    if grids:
+        shown.append((grids[-1][1], "last grid, epoch %d" % grids[-1][0]))
+    shown = [(p, c) for p, c in shown if p.is_file()]
+    parts.append('<div class="row">%s</div>' % "".join(_figure(ctx, p, c, 400) for p, c in shown))
+    return parts
+
+
+SECTIONS = (training.glance, arithmetic, encoder, models, losses, training.diversity, training.samples)
