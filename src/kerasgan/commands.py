@@ -24,10 +24,16 @@ COMMANDS = {
     "pix2pix-train": ("kerasgan.pipelines.pix2pix.train", "train pix2pix (edges -> image) into OUT_DIR/pix2pix/<RUN>/; resumes a stopped run"),
     "pix2pix-test": ("kerasgan.pipelines.pix2pix.test", "pix2pix result pages OUT_DIR/pix2pix/<RUN>/test_<epoch>/index.html and index.md"),
     "pix2pix-demo-data": ("kerasgan.pipelines.pix2pix.demo", "render the pix2pix demo's animals and chimeras from Noto Color Emoji into DATA_DIR/pix2pix-emoji/"),
+    "cartoon-download": ("kerasgan.pipelines.cartoon.fetch", "fetch the Cartoon Set (URL, .tgz or folder), resumably, and extract it safely into DATA_DIR/cartoon/"),
+    "cartoon-prepare": ("kerasgan.pipelines.cartoon.data", "decode a cartoon set's PNG + CSV pairs (reshape's limits) once into DATA_DIR/cartoon/prepared/ at 64x64"),
+    "cartoon-train": ("kerasgan.pipelines.cartoon.train", "train the Cartoon Set DCGAN, then its encoder, into OUT_DIR/cartoon/<RUN>/; resumes a stopped run"),
+    "cartoon-generate": ("kerasgan.pipelines.cartoon.generate", "draw N faces from a cartoon run's generator (OUT_DIR/cartoon/<RUN>/samples/)"),
+    "cartoon-arithmetic": ("kerasgan.pipelines.cartoon.arithmetic", "latent attribute arithmetic (ATTR=glasses ...): grids and the classifier's flip share"),
+    "cartoon-interpolate": ("kerasgan.pipelines.cartoon.interpolate", "G along the line between two images' latents (OUT_DIR/cartoon/<RUN>/interpolate/)"),
     "bench": ("kerasgan.bench.run", "time our trainers and stages next to plain reference loops; OUT_DIR/bench/<time>.json"),
     "report": ("kerasgan.report", "write OUT_DIR/<pipeline>/<RUN>/report.html: every stage's counts, curves and images"),
 }
 
 # Commands that decode untrusted web content run in the ingestion environment (.venv-ingest, a
 # maintained Python and Pillow; see README "Security"), all others in the legacy one (.venv).
-INGEST_COMMANDS = ("download", "reshape", "pix2pix-square")
+INGEST_COMMANDS = ("download", "reshape", "pix2pix-square", "cartoon-download", "cartoon-prepare")

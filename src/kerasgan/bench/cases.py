@@ -82,7 +82,14 @@ CASES = {
     # 3. Slots for the pipelines being built on other branches.
     "keras-dcgan": Case("keras-dcgan (MNIST DCGAN)", "s/epoch", "lower",
                         pending="pipeline not on this branch yet"),
-    "cartoon": Case("cartoon GAN", "s/epoch", "lower", pending="pipeline not on this branch yet"),
+    # The cartoon DCGAN at the demo's size (nf 16, kernel 4, batch 16): GAN epochs.
+    "cartoon": Case(
+        "cartoon DCGAN 64x64, demo size (nf 16, kernel 4, 480 images, batch 16)", "s/epoch", "lower",
+        ours="kerasgan.bench.cartoon_case:ours", reference="kerasgan.bench.cartoon_case:reference",
+        labels=("make cartoon-train's _Run.train_epoch", "plain train_on_batch loop"),
+        params=dict(nf=16, kernel=4, batch=16, images=480, epochs=2), rounds=2,
+        quick=dict(nf=4, kernel=3, batch=16, images=32, epochs=1),
+        note="median seconds per GAN epoch after a warm-up epoch"),
     "pix2pix": Case("pix2pix", "s/epoch", "lower", pending="pipeline not on this branch yet"),
     # 4. The filter CNN's inference: `filter score` predicts in batches, the original per image.
     "filter": Case(

@@ -32,4 +32,9 @@ PIPELINES = {
         "title": "pix2pix chimera: auto-Canny edges -> image, U-Net + PatchGAN (lsgan, vanilla, wgangp, mode seeking)",
         "seeds": "004",
     },
+    "cartoon": {
+        "package": "kerasgan.pipelines.cartoon",
+        "title": "Cartoon Set DCGAN 64x64 + encoder: latent attribute arithmetic (add glasses)",
+        "seeds": "002",
+    },
 }

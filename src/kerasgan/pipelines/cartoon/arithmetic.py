@@ -1,0 +1,236 @@
+"""`make cartoon-arithmetic ATTR=glasses [SCALE=1.0] [N=16]`, `make cartoon-interpolate`,
+`make cartoon-generate`: what seed 002 did with the trained generator and encoder.
+
+Arithmetic (seed 002: "元画像" -> "眼鏡を付与", imgs_base.png / imgs_glass_avg.png): the attribute
+vector is mean E(x) over the set's images with the attribute minus mean E(x) over those without
+(labels from the CSVs: attributes.binary_labels). For N base images without the attribute
+(chosen by the "eval" stream) it writes, in OUT_DIR/cartoon/<RUN>/arithmetic/<ATTR>/:
+
+    imgs_originals.png   the images x
+    imgs_base.png        their reconstructions G(E(x))
+    imgs_<attr>_avg.png  G(E(x) + SCALE v)     (the seed's imgs_glass_avg.png for glasses)
+    imgs_<attr>_sub.png  G(E(x) - SCALE v)
+    with_originals.png, with_base.png, with_removed.png: N images that have it, and G(E(x) - SCALE v)
+    arithmetic.json      the figures below
+
+Proof: an attribute classifier trained here on the set (cached in DATA_DIR/models/) judges the
+generated images. "added" = share of the bases whose reconstruction it calls "without" that it
+calls "with" after adding v; "removed" = share of the with-images whose reconstruction it calls
+"with" that it calls "without" after subtracting v. Both are counted over up to EVAL_N images
+per group (the grids show the first N), at SCALE and at 0.5, 1, 1.5 and 2.
+"""
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from . import PIPELINE, attributes, data as dataset, train
+from ... import paths
+from ...kit import runfolder, seeds
+from ...kit.files import atomic_path, write_json
+from ...kit.progress import log
+
+BATCH = 64
+EVAL_N = 200               # images per group the flip figures count
+SCALES = (0.5, 1.0, 1.5, 2.0)   # the figures at these multiples of v too (arithmetic.json by_scale)
+CLASSIFIER_EPOCHS = 8
+VALID_SHARE = 0.1
+
+
+class ArithmeticError_(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- the attribute classifier
+def classifier_path(images, labels, spec, data_root=None):
+    digest = hashlib.sha256(np.ascontiguousarray(images).tobytes())
+    digest.update(np.ascontiguousarray(labels, np.uint8).tobytes())
+    slug = re.sub(r"[^A-Za-z0-9_]+", "-", spec)
+    return Path(data_root or paths.data_dir()) / paths.MODELS / (
+        "cartoon-classifier-%s-%s.h5" % (slug, digest.hexdigest()[:16]))
+
+
+def ensure_classifier(images, labels, spec, seed, data_root=None):
+    """The cached classifier of `spec` on these images (trained now if missing) -> (model, info)."""
+    from keras.models import load_model
+    from . import models
+    path = classifier_path(images, labels, spec, data_root)
+    if path.is_file():
+        return load_model(str(path)), json.loads(path.with_suffix(".json").read_text())
+    from ... import determinism
+    determinism.seed_everything(seed, threads=determinism.configured_threads())
+    rng = seeds.stream(seed, "eval")
+    order = rng.permutation(len(images))
+    n_valid = max(1, int(round(len(images) * VALID_SHARE)))
+    valid, fit = order[:n_valid], order[n_valid:]
+    x, y = dataset.to_model(images), labels.astype(np.float32)
+    share = float(y[fit].mean())
+    weights = {0: 0.5 / max(1.0 - share, 1e-3), 1: 0.5 / max(share, 1e-3)}   # balance the classes
+    model = models.build_classifier()
+    model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+    log("cartoon classifier: %s on %d images (%.0f%% with it), %d held out -> %s"
+        % (spec, len(fit), 100 * share, n_valid, path))
+    model.fit(x[fit], y[fit], batch_size=BATCH, epochs=CLASSIFIER_EPOCHS, shuffle=False, verbose=0,
+              class_weight=weights)
+    accuracy = float(np.mean((model.predict(x[valid]).ravel() >= 0.5) == labels[valid]))
+    info = {"attribute": spec, "images": int(len(images)), "held_out": n_valid,
+            "held_out_accuracy": accuracy, "share_with": share, "epochs": CLASSIFIER_EPOCHS,
+            "seed": seed, "file": str(path)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path, ".h5") as tmp:
+        model.save(str(tmp))
+    write_json(path.with_suffix(".json"), info)
+    log("cartoon classifier: held-out accuracy %.3f" % accuracy)
+    return model, info
+
+
+# ---------------------------------------------------------------- the run's networks
+def run_config(run):
+    """-> (folder, config) of a finished run."""
+    folder = runfolder.run_dir(PIPELINE, run)
+    config_path = folder / runfolder.CONFIG
+    missing = [n for n in ("generator.h5", "encoder.h5") if not (folder / n).is_file()]
+    if not config_path.is_file() or missing:
+        raise ArithmeticError_("run %s has no %s: train it first (make cartoon-train RUN=%s)"
+                               % (folder, " ".join(missing) or runfolder.CONFIG, run))
+    return folder, json.loads(config_path.read_text())
+
+
+def load_networks(folder):
+    """-> (generator, encoder) as the run saved them."""
+    from keras.models import load_model
+    return load_model(str(folder / "generator.h5")), load_model(str(folder / "encoder.h5"))
+
+
+def load_run(run):
+    """-> (folder, config, generator, encoder) of a finished run."""
+    folder, config = run_config(run)
+    return (folder, config) + load_networks(folder)
+
+
+def attribute_vector(latents, present, known):
+    """mean latent with the attribute - mean latent without it (only images whose CSV lists it)."""
+    with_, without = latents[present & known], latents[~present & known]
+    if not len(with_) or not len(without):
+        raise ArithmeticError_("the attribute needs images with it (%d) and without it (%d)"
+                               % (len(with_), len(without)))
+    return with_.mean(0) - without.mean(0)
+
+
+def _draw(generator, latents):
+    return generator.predict(latents.astype(np.float32), batch_size=BATCH)
+
+
+def save_grid(images, path, columns):
+    from ...kit.grids import grid, save_png, to_uint8
+    save_png(grid(to_uint8(images, -1.0, 1.0), columns), path)
+
+
+def _says(classifier, images):
+    return classifier.predict(images, batch_size=BATCH).ravel() >= 0.5
+
+
+def arithmetic(run, spec, scale=1.0, n=16, seed=0):
+    """Write the grids and arithmetic.json of `spec` for `run`; -> the figures."""
+    folder, config = run_config(run)
+    images, table, _ = load_images(config)
+    present, known = attributes.binary_labels(table, spec)
+    # first: training it starts a fresh seeded session, which would drop networks loaded before
+    classifier, info = ensure_classifier(images, present, spec, config["seed"])
+    generator, encoder = load_networks(folder)
+    x = dataset.to_model(images)
+    latents = encoder.predict(x, batch_size=BATCH)
+    vector = attribute_vector(latents, present, known)
+    rng = seeds.stream(seed, "eval")
+    # the first n of each group are shown; the figures count up to EVAL_N (16 would be noisy)
+    pools = {"without": np.flatnonzero(~present & known), "with": np.flatnonzero(present)}
+    chosen = {k: rng.permutation(v)[:max(n, EVAL_N)] for k, v in pools.items()}
+    attr = re.sub(r"[^A-Za-z0-9_]+", "-", spec)
+    out = folder / "arithmetic" / attr
+    out.mkdir(parents=True, exist_ok=True)
+    columns = int(np.ceil(np.sqrt(n)))
+    for group, names in (("without", ("imgs_originals", "imgs_base", "imgs_%s_avg" % attr, "imgs_%s_sub" % attr)),
+                         ("with", ("with_originals", "with_base", None, "with_removed"))):
+        z = latents[chosen[group][:n]]
+        results = [x[chosen[group][:n]], _draw(generator, z), _draw(generator, z + scale * vector),
+                   _draw(generator, z - scale * vector)]
+        for name, result in zip(names, results):
+            if name:
+                save_grid(result, out / (name + ".png"), columns)
+    judge = Judge(classifier, generator, latents, vector, chosen)
+    figures = judge.flips(scale)
+    figures["by_scale"] = {"%g" % s: judge.flips(s) for s in sorted(set(SCALES) | {scale})}
+    figures.update({"attribute": spec, "scale": scale, "n": int(n), "vector_norm": float(np.linalg.norm(vector)),
+                    "mean_latent_norm": float(np.linalg.norm(latents, axis=1).mean()),
+                    "images_with": int(present.sum()), "images_without": int((~present & known).sum()),
+                    "originals_classified_right": float(np.mean(np.concatenate(
+                        [~_says(classifier, x[chosen["without"]]), _says(classifier, x[chosen["with"]])]))),
+                    "classifier": info, "run": config["run"], "seed": seed,
+                    "recovery": json.loads((folder / runfolder.SUMMARY).read_text()).get("recovery")
+                    if (folder / runfolder.SUMMARY).is_file() else None})
+    write_json(out / "arithmetic.json", figures)
+    log("cartoon-arithmetic: %s, scale %g: added %s, removed %s (classifier held-out accuracy %.3f) -> %s"
+        % (spec, scale, _share(figures["added"]), _share(figures["removed"]), info["held_out_accuracy"], out))
+    return figures
+
+
+class Judge(object):
+    """The classifier's verdicts on G's images of the chosen latents, moved by s * v."""
+
+    def __init__(self, classifier, generator, latents, vector, chosen):
+        self.classifier, self.generator, self.vector = classifier, generator, vector
+        self.z = {group: latents[index] for group, index in chosen.items()}
+        self.base = {group: self.says(z) for group, z in self.z.items()}
+
+    def says(self, z):
+        return _says(self.classifier, _draw(self.generator, z))
+
+    def flips(self, scale):
+        """{added, removed}: flipped / eligible (reconstructions the classifier called
+        without, resp. with, the attribute), and how many reconstructions kept their label."""
+        eligible_add, eligible_remove = ~self.base["without"], self.base["with"]
+        added = self.says(self.z["without"] + scale * self.vector)
+        removed = self.says(self.z["with"] - scale * self.vector)
+        return {
+            "added": {"flipped": int((eligible_add & added).sum()), "of": int(eligible_add.sum())},
+            "removed": {"flipped": int((eligible_remove & ~removed).sum()), "of": int(eligible_remove.sum())},
+            "reconstructions_keep_label": float(np.mean(np.concatenate([eligible_add, eligible_remove]))),
+        }
+
+
+def _share(figure):
+    return ("%d/%d = %.0f%%" % (figure["flipped"], figure["of"], 100.0 * figure["flipped"] / figure["of"])
+            if figure["of"] else "n/a (no eligible base)")
+
+
+def load_images(config):
+    """The run's training images and attributes; refuses a set that changed since training."""
+    images, table, names, _, _ = train.load_set(config["set"], config["seed"],
+                                                config.get("synthetic_n") or train.DEFAULTS["synthetic_n"])
+    if dataset.digest(images, table) != config["data"]["sha256"]:
+        raise ArithmeticError_("the set %s changed since run %s was trained" % (config["set"], config["run"]))
+    return images, table, names
+
+
+def configure(parser):
+    parser.add_argument("--run", default="default", help="run name: OUT_DIR/cartoon/<RUN>/")
+    parser.add_argument("--attr", default="glasses",
+                        help="glasses, facial_hair, or name=variant (e.g. hair_color=3)")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiple of the vector added")
+    parser.add_argument("--n", type=int, default=16, help="base images per group")
+    parser.add_argument("--seed", type=int, default=0, help="which base images (eval stream)")
+
+
+def main(args):
+    try:
+        attributes.parse_binary(args.attr)
+        if args.n < 1:
+            raise ArithmeticError_("N must be at least 1")
+        arithmetic(args.run, args.attr, args.scale, args.n, args.seed)
+    except (ArithmeticError_, ValueError, dataset.DataError) as error:
+        print("cartoon-arithmetic: error: %s" % error, file=sys.stderr)
+        return 2
+    return 0

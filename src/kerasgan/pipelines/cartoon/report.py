@@ -1,0 +1,125 @@
+"""The cartoon pipeline's report: the arithmetic grids with the flip shares, the encoder's
+recovery error and reconstructions, interpolations, the GAN's losses, grids and collapse figures.
+
+Sections read only the run folder (config.json, summary.json, history.csv, arithmetic/*/,
+interpolate/, reconstructions.png, samples/) and never import the trainer.
+"""
+from ...report import training
+from ...report.html import esc, img, not_run, number, read_json, rel, table as _table
+
+
+def table(rows, header):
+    """A table of the rows whose value is known."""
+    return _table([r for r in rows if r[1] is not None], header)
+
+
+def _figure(ctx, path, caption, width=260):
+    return '<figure>%s<figcaption>%s</figcaption></figure>' % (
+        img(rel(path, ctx.run_path), caption, "big", width), esc(caption))
+
+
+def _share(figure):
+    if not figure or not figure.get("of"):
+        return "n/a"
+    return "%.0f%% (%d of %d)" % (100.0 * figure["flipped"] / figure["of"], figure["flipped"], figure["of"])
+
+
+def arithmetic(ctx):
+    """Seed 002's result: base images, the attribute added and subtracted, and the proof."""
+    parts = ["<h2>Latent attribute arithmetic (make cartoon-arithmetic)</h2>"]
+    folders = sorted(p for p in (ctx.run_path / "arithmetic").glob("*") if (p / "arithmetic.json").is_file())
+    if not folders:
+        return parts + [not_run("cartoon-arithmetic")]
+    for folder in folders:
+        meta = read_json(folder / "arithmetic.json") or {}
+        attr = meta.get("attribute", folder.name)
+        classifier = meta.get("classifier") or {}
+        parts.append("<h3>%s, scale %s, %s base images per group</h3>"
+                     % (esc(attr), esc(meta.get("scale")), esc(meta.get("n"))))
+        parts.append(table([
+            ("added: reconstructions without %s that have it after + v" % attr, _share(meta.get("added"))),
+            ("removed: reconstructions with %s that lose it after - v" % attr, _share(meta.get("removed"))),
+            ("reconstructions G(E(x)) that keep the image's label", "%.0f%%" % (100 * meta["reconstructions_keep_label"])
+             if number(meta.get("reconstructions_keep_label")) is not None else None),
+            ("classifier: held-out accuracy on the set",
+             "%.3f" % classifier["held_out_accuracy"] if number(classifier.get("held_out_accuracy")) is not None else None),
+            ("images with / without %s" % attr, "%s / %s" % (meta.get("images_with"), meta.get("images_without"))),
+            ("|v| (attribute vector's norm)", "%.3f" % meta["vector_norm"] if number(meta.get("vector_norm")) is not None else None),
+        ], ("figure", "value")))
+        by_scale = meta.get("by_scale") or {}
+        if by_scale:
+            parts.append("<p>The same figures at other multiples of v:</p>")
+            parts.append(table([("scale %s" % k, "added %s; removed %s" % (_share(v.get("added")), _share(v.get("removed"))))
+                                for k, v in sorted(by_scale.items(), key=lambda kv: float(kv[0]))],
+                               ("", "flip shares")))
+        slug = folder.name
+        shown = [("imgs_originals.png", "originals x (without)"), ("imgs_base.png", "imgs_base: G(E(x))"),
+                 ("imgs_%s_avg.png" % slug, "G(E(x) + v)"), ("imgs_%s_sub.png" % slug, "G(E(x) - v)"),
+                 ("with_originals.png", "originals (with)"), ("with_base.png", "G(E(x))"),
+                 ("with_removed.png", "G(E(x) - v)")]
+        shown = [(folder / name, caption) for name, caption in shown if (folder / name).is_file()]
+        parts.append('<div class="row">%s</div>' % "".join(_figure(ctx, p, c, 200) for p, c in shown))
+    return parts
+
+
+def encoder(ctx):
+    parts = ["<h2>Encoder: images -> z</h2>"]
+    recovery = (ctx.summary or {}).get("recovery")
+    objective = (ctx.config or {}).get("encoder_objective")
+    if objective:
+        parts.append("<p>Objective: %s x mean (E(G(z)) - z)^2 (latent regression on G's samples) + %s x "
+                     "mean |G(E(x)) - x| (reconstruction of real images through the frozen G).</p>"
+                     % (esc(objective.get("latent_regression")), esc(objective.get("reconstruction_l1"))))
+    if recovery:
+        parts.append(table([("relative latent recovery error |E(G(z)) - z|^2 / |z|^2", "%.3f" % recovery["recovery_error"]),
+                            ("mean cosine(E(G(z)), z)", "%.3f" % recovery["recovery_cosine"]),
+                            ("mean |G(E(G(z))) - G(z)| in pixels (-1..1)", "%.3f" % recovery["recovery_pixel_l1"]
+                             if number(recovery.get("recovery_pixel_l1")) is not None else None)],
+                           ("figure", "value")))
+    else:
+        parts.append(not_run("encoder phase"))
+    shown = [(ctx.run_path / "reconstructions.png", "pairs: real | G(E(real))")]
+    shown += [(p, "interpolation " + p.stem) for p in sorted((ctx.run_path / "interpolate").glob("*.png"))]
+    shown = [(p, c) for p, c in shown if p.is_file()]
+    if shown:
+        parts.append('<div class="row">%s</div>' % "".join(_figure(ctx, p, c, 520) for p, c in shown))
+    return parts
+
+
+def models(ctx):
+    config, summary = ctx.config or {}, ctx.summary or {}
+    if not config:
+        return []
+    params = summary.get("parameters") or {}
+    rows = [("data", "%s images (%s), 64x64" % (config["data"]["images"], config["data"]["kind"])),
+            ("epochs", "%s DCGAN + %s encoder, batch %s" % (config["gan_epochs"], config["encoder_epochs"], config["batch_size"])),
+            ("base filters nf", "%s (z 100 -> 4x4x%d -> 64x64x3)" % (config["nf"], 8 * config["nf"])),
+            ("seconds per epoch", "%.1f" % summary["seconds_per_epoch"] if number(summary.get("seconds_per_epoch")) is not None else None)]
+    rows += [("%s parameters" % k, "{:,}".format(v)) for k, v in sorted(params.items())]
+    return ["<h2>Models</h2>", table(rows, ("", ""))]
+
+
+def losses(ctx):
+    """The GAN phase's and the encoder phase's losses, the timelapse and the last grid (the
+    run keeps no "best epoch": the arithmetic needs the final G and E)."""
+    from ...report.html import plot, series
+    parts = ["<h2>Training</h2>"]
+    if not ctx.history:
+        return parts + [not_run("cartoon-train (history.csv)")]
+    for name, keys in (("GAN", ("d_loss_real", "d_loss_fake", "g_loss")),
+                       ("encoder", ("e_loss_latent", "e_loss_reconstruction", "recovery_error"))):
+        curves = [(k,) + tuple(series(ctx.history, "epoch", k)) for k in keys]
+        curves = [c for c in curves if c[1]]
+        p = plot(ctx.files / ("cartoon-%s.png" % name.lower()), name + " phase", curves) if curves else None
+        if p:
+            parts.append(img(rel(p, ctx.run_path), name + " losses"))
+    shown = [(ctx.run_path / "timelapse.gif", "timelapse of the fixed-latent grid")]
+    grids = training.grids(ctx.run_path)
+    if grids:
+        shown.append((grids[-1][1], "last grid, epoch %d" % grids[-1][0]))
+    shown = [(p, c) for p, c in shown if p.is_file()]
+    parts.append('<div class="row">%s</div>' % "".join(_figure(ctx, p, c, 400) for p, c in shown))
+    return parts
+
+
+SECTIONS = (training.glance, arithmetic, encoder, models, losses, training.diversity, training.samples)

@@ -1,0 +1,331 @@
+"""`make cartoon-train`: seed 002's Cartoon Set DCGAN, then its encoder; resumable and exact.
+
+    make cartoon-train [RUN=default] [CARTOON_SET=synthetic|FOLDER] [GAN_EPOCHS=25]
+                       [ENCODER_EPOCHS=10] [NF=64] [BATCH=64] [SEED=0]
+
+Phase 1 (epochs 0 .. GAN_EPOCHS-1): the DCGAN (models.py), Adam(2e-4, beta1 0.5) for both, batch 64,
+per batch one D step on real and generated images (separate batches, so separate batch-norm
+statistics, as the DCGAN reference) and one G step on the same latents, z ~ N(0, 1).
+Phase 2 (the next ENCODER_EPOCHS epochs): G and D frozen; the encoder E learns, with Adam(2e-4,
+beta1 0.5), two terms per batch (README "Fidelity" says why both):
+    latent regression  mean (E(G(z)) - z)^2 on fresh z (G's own samples: E learns G's inverse)
+    reconstruction     mean |G(E(x)) - x| on the real batch (E's latents of real faces must be
+                       ones G draws back: the arithmetic starts from real images)
+G runs in inference mode there (moving batch-norm statistics), as it does when the arithmetic
+draws; E has no batch norm.
+
+Every random number (shuffles, latents) comes from the checkpointed numpy stream "train"; one
+checkpoint (kit.checkpoint) holds G, D, E and their three optimizers, the epoch and the RNG, so a
+run killed at any point resumes to the same bytes. Outputs in OUT_DIR/cartoon/<RUN>/: config.json,
+history.csv (losses; diversity and memorisation at grid epochs; the encoder's latent recovery
+error), epoch-<n>.png (8x8 fixed latents), reconstructions.png (real | G(E(x))), timelapse.gif,
+checkpoints/latest.npz, generator.h5, discriminator.h5, encoder.h5, summary.json.
+"""
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from . import PIPELINE, data as dataset, models, sets
+from ...kit import checkpoint, metrics, runfolder, seeds
+from ...kit.progress import log
+
+# Defaults (Radford et al. 2015 where the seed gives nothing; REFERENCE.md §4).
+DEFAULTS = {
+    "run": "default",
+    "gan_epochs": 25,       # the DCGAN paper's LSUN / faces runs were a few epochs of far more images
+    "encoder_epochs": 10,
+    "batch_size": 64,       # DCGAN: mini-batch 128; 64 halves the memory of the 64x64 models
+    "nf": models.NF,        # 4x4x512 first block
+    "kernel": models.KERNEL,
+    "seed": 0,
+    "save_every": 1,        # grid + checkpoint every N epochs
+    "synthetic_n": sets.SYNTHETIC_N,
+}
+LR, BETA_1 = 2e-4, 0.5
+LAMBDA_RECONSTRUCTION = 1.0
+GRID = 8
+RECOVERY_N = 256
+LOSS_COLUMNS = ["d_loss_real", "d_loss_fake", "g_loss", "e_loss_latent", "e_loss_reconstruction"]
+ENCODER_COLUMNS = ["recovery_error", "recovery_cosine", "recovery_pixel_l1"]
+HISTORY_COLUMNS = ["epoch"] + LOSS_COLUMNS + metrics.COLUMNS + ENCODER_COLUMNS
+MUTABLE_KEYS = ("save_every",)
+FINAL_MODELS = ("generator", "discriminator", "encoder")
+
+
+class TrainError(Exception):
+    pass
+
+
+def configure(parser):
+    d = DEFAULTS
+    parser.add_argument("--run", default=d["run"], help="run name: OUT_DIR/cartoon/<RUN>/")
+    parser.add_argument("--set", default="", help="synthetic or a folder (default: cartoon-download's)")
+    parser.add_argument("--synthetic-n", type=int, default=d["synthetic_n"], help="faces in the synthetic set")
+    parser.add_argument("--gan-epochs", type=int, default=d["gan_epochs"], help="DCGAN epochs (phase 1)")
+    parser.add_argument("--encoder-epochs", type=int, default=d["encoder_epochs"], help="encoder epochs (phase 2)")
+    parser.add_argument("--batch-size", type=int, default=d["batch_size"])
+    parser.add_argument("--nf", type=int, default=d["nf"], help="base filters (64: 4x4x512 first block)")
+    parser.add_argument("--kernel", type=int, default=d["kernel"], help="convolution kernel side (5)")
+    parser.add_argument("--seed", type=int, default=d["seed"], help="the one seed of the run")
+    parser.add_argument("--save-every", type=int, default=d["save_every"], help="grid + checkpoint every N epochs")
+    parser.add_argument("--dry-run", action="store_true", help="print the resolved config and stop")
+
+
+def load_set(spec, seed, synthetic_n):
+    """-> (images, attribute table, names, cache path, set description); the cache must exist."""
+    folder, kind = sets.resolve(spec, seed, synthetic_n)
+    if kind == sets.SYNTHETIC and not folder.is_dir():
+        raise dataset.DataError("the synthetic set %s is not drawn yet: make cartoon-prepare "
+                                "CARTOON_SET=synthetic" % folder)
+    pairs, broken = dataset.list_pairs(folder)
+    cache = dataset.cache_path(folder, pairs, broken)
+    if not cache.is_file():
+        raise dataset.DataError("%s is not prepared yet: make cartoon-prepare (CARTOON_SET=%s)"
+                                % (folder, spec or ""))
+    images, table, names = dataset.load(cache)
+    return images, table, names, cache, {"kind": kind, "folder": str(folder), "cache": str(cache)}
+
+
+def resolve_config(args, images, table, source):
+    from ... import determinism
+    for name in ("batch_size", "nf", "kernel", "save_every"):
+        if getattr(args, name) < 1:
+            raise TrainError("%s must be at least 1" % name.upper())
+    if args.gan_epochs < 0 or args.encoder_epochs < 0 or args.gan_epochs + args.encoder_epochs < 1:
+        raise TrainError("GAN_EPOCHS and ENCODER_EPOCHS: at least one epoch in all")
+    if len(images) < args.batch_size:
+        raise TrainError("%d images but a batch of %d: use a smaller BATCH" % (len(images), args.batch_size))
+    return {
+        "pipeline": PIPELINE, "run": args.run, "seed": args.seed,
+        "gan_epochs": args.gan_epochs, "encoder_epochs": args.encoder_epochs,
+        "epochs": args.gan_epochs + args.encoder_epochs, "batch_size": args.batch_size,
+        "batches_per_epoch": len(images) // args.batch_size, "nf": args.nf, "kernel": args.kernel,
+        "latent_dim": models.LATENT_DIM, "latent": "normal(0, 1)", "save_every": args.save_every,
+        "optimizer": {"name": "Adam", "lr": LR, "beta_1": BETA_1},
+        "encoder_objective": {"latent_regression": 1.0, "reconstruction_l1": LAMBDA_RECONSTRUCTION},
+        "threads": determinism.configured_threads(),
+        "data": {"images": int(len(images)), "sha256": dataset.digest(images, table),
+                 "kind": source["kind"], "side": dataset.SIDE},
+        "set": source["folder"] if source["kind"] != sets.SYNTHETIC else sets.SYNTHETIC,
+        "synthetic_n": args.synthetic_n if source["kind"] == sets.SYNTHETIC else None,
+    }
+
+
+def main(args):
+    try:
+        images, table, _, _, source = load_set(args.set, args.seed, args.synthetic_n)
+        config = resolve_config(args, images, table, source)
+        folder = runfolder.run_dir(PIPELINE, args.run)
+        runfolder.check_config(folder, config, MUTABLE_KEYS)
+    except (dataset.DataError, TrainError, ValueError, runfolder.ConfigMismatch) as error:
+        print("cartoon-train: error: %s" % error, file=sys.stderr)
+        return 2
+    if args.dry_run:
+        print(json.dumps(config, indent=2, sort_keys=True))
+        return 0
+    return train(config, images, folder)
+
+
+# ---------------------------------------------------------------- the graph
+def build(config):
+    """G, D, E, their Adams and three train functions: the one place where they are wired.
+
+    d_step([z, x, 1]) -> [real, fake]: D's cross-entropy on a real and a generated batch; moves D.
+    g_step([z, 1])    -> [g]: G's cross-entropy against D's "real"; moves G (and its BN statistics).
+    e_step([z, x, 0]) -> [latent, reconstruction]: moves E only; learning phase 0 = G in inference.
+    """
+    import keras.backend as K
+    from keras.optimizers import Adam
+
+    nf, kernel = config["nf"], config["kernel"]
+    generator = models.build_generator(nf, kernel)
+    discriminator = models.build_discriminator(nf, kernel)
+    encoder = models.build_encoder(nf, kernel)
+    g_bn_updates = list(generator.updates)
+    z, fake = generator.inputs[0], generator.outputs[0]
+    x = K.placeholder((None, dataset.SIDE, dataset.SIDE, 3), name="real")
+    d_real, d_fake = discriminator(x), discriminator(fake)
+    loss_real = K.mean(K.binary_crossentropy(K.ones_like(d_real), d_real))
+    loss_fake = K.mean(K.binary_crossentropy(K.zeros_like(d_fake), d_fake))
+    loss_g = K.mean(K.binary_crossentropy(K.ones_like(d_fake), d_fake))
+    loss_latent = K.mean(K.square(encoder(fake) - z))
+    loss_reconstruction = K.mean(K.abs(generator(encoder(x)) - x))
+    loss_e = loss_latent + LAMBDA_RECONSTRUCTION * loss_reconstruction
+    opts = {name: Adam(LR, beta_1=BETA_1) for name in FINAL_MODELS}
+    phase = K.learning_phase()
+    return {
+        "generator": generator, "discriminator": discriminator, "encoder": encoder, "opts": opts,
+        "d_step": K.function([z, x, phase], [loss_real, loss_fake], updates=opts["discriminator"].get_updates(
+            loss=loss_real + loss_fake, params=discriminator.trainable_weights)),
+        "g_step": K.function([z, phase], [loss_g], updates=opts["generator"].get_updates(
+            loss=loss_g, params=generator.trainable_weights) + g_bn_updates),
+        "e_step": K.function([z, x, phase], [loss_latent, loss_reconstruction],
+                             updates=opts["encoder"].get_updates(loss=loss_e, params=encoder.trainable_weights)),
+    }
+
+
+def recovery(generator, encoder, z, batch=64):
+    """How well E inverts G: relative squared error |E(G(z)) - z|^2 / |z|^2, mean cosine, and in
+    pixels mean |G(E(G(z))) - G(z)| (0..2: dimensions of z that G ignores cost nothing there)."""
+    images = generator.predict(z, batch_size=batch)
+    found = encoder.predict(images, batch_size=batch)
+    error = float(np.sum((found - z) ** 2) / np.sum(z ** 2))
+    cosine = np.sum(found * z, 1) / (np.linalg.norm(found, axis=1) * np.linalg.norm(z, axis=1) + 1e-12)
+    pixels = float(np.mean(np.abs(generator.predict(found, batch_size=batch) - images)))
+    return {"recovery_error": error, "recovery_cosine": float(np.mean(cosine)), "recovery_pixel_l1": pixels}
+
+
+# ---------------------------------------------------------------- training
+class _Run(object):
+    def __init__(self, config, images, folder):
+        self.config, self.folder = config, Path(folder)
+        self.x = dataset.to_model(images)
+        self.meter = metrics.CollapseMeter(images)
+        self.history = runfolder.History(self.folder, HISTORY_COLUMNS)
+        self.fixed_z = seeds.stream(config["seed"], "grid").normal(
+            size=(GRID * GRID, models.LATENT_DIM)).astype(np.float32)
+        self.eval_z = seeds.stream(config["seed"], "eval").normal(
+            size=(RECOVERY_N, models.LATENT_DIM)).astype(np.float32)
+
+    def build(self, saved):
+        from ... import determinism
+        determinism.seed_everything(self.config["seed"], threads=self.config["threads"])
+        self.net = build(self.config)
+        self.models = {name: self.net[name] for name in FINAL_MODELS}
+        self.device = determinism.describe_device(self.config["threads"])
+        if saved:
+            state, groups = saved
+            checkpoint.restore(groups, self.models, self.net["opts"])
+            self.rng = seeds.rng_from_state(state["rng"])
+            self.start = state["epoch"] + 1
+        else:
+            self.rng = seeds.stream(self.config["seed"], "train")
+            self.start = 0
+        self.rows = self.history.truncate(self.start - 1)
+
+    def train_epoch(self, epoch):
+        config, rng = self.config, self.rng
+        batch, latent = config["batch_size"], models.LATENT_DIM
+        gan = epoch < config["gan_epochs"]
+        order = rng.permutation(len(self.x))
+        totals = np.zeros(len(LOSS_COLUMNS), np.float64)
+        for b in range(config["batches_per_epoch"]):
+            real = self.x[order[b * batch:(b + 1) * batch]]
+            z = rng.normal(size=(batch, latent)).astype(np.float32)
+            if gan:
+                real_loss, fake_loss = self.net["d_step"]([z, real, 1])
+                g_loss, = self.net["g_step"]([z, 1])
+                totals[:3] += (real_loss, fake_loss, g_loss)
+            else:
+                totals[3:] += self.net["e_step"]([z, real, 0])
+        means = totals / config["batches_per_epoch"]
+        row = {"epoch": epoch}
+        for i, key in enumerate(LOSS_COLUMNS):
+            row[key] = float(means[i]) if (i < 3) == gan else None
+        return row
+
+    def grid(self, epoch, row):
+        from ...kit.grids import grid, save_png, to_uint8
+        samples = (self.net["generator"].predict(self.fixed_z, batch_size=64) + 1.0) / 2.0
+        row.update(self.meter.measure(samples))
+        save_png(grid(to_uint8(samples), GRID), self.folder / runfolder.grid_name(epoch))
+
+    def reconstructions(self):
+        """reconstructions.png: pairs real | G(E(real)) for the first 32 images."""
+        from ...kit.grids import grid, save_png, to_uint8
+        real = self.x[:32]
+        again = self.net["generator"].predict(self.net["encoder"].predict(real, batch_size=64), batch_size=64)
+        pairs = np.stack([real, again], 1).reshape((-1,) + real.shape[1:])
+        save_png(grid(to_uint8(pairs, -1.0, 1.0), 16), self.folder / "reconstructions.png")
+
+    def save(self, epoch, progress):
+        state = {"epoch": epoch, "rng": seeds.rng_state(self.rng), "seed": self.config["seed"]}
+        checkpoint.save(self.folder, state, checkpoint.capture(self.models, self.net["opts"]))
+        self.summary("running", progress)
+
+    def summary(self, status, progress):
+        from ...kit.summary import write_summary
+        last = self.rows[-1] if self.rows else {}
+        measured = [r for r in self.rows if r.get("recovery_error") is not None]
+        grids = [r for r in self.rows if r.get("diversity") is not None]
+        files = {"config": runfolder.CONFIG, "history": runfolder.HISTORY,
+                 "grids": "epoch-<n>.png", "timelapse": runfolder.TIMELAPSE,
+                 "reconstructions": "reconstructions.png",
+                 "checkpoint": runfolder.CHECKPOINTS + "/" + runfolder.LATEST,
+                 "generator": "generator.h5", "discriminator": "discriminator.h5", "encoder": "encoder.h5"}
+        write_summary(self.folder, self.config, status, last.get("epoch", -1) + 1, self.device,
+                      progress.seconds_per_epoch if progress else None, files,
+                      final={k: last.get(k) for k in HISTORY_COLUMNS if last.get(k) is not None},
+                      collapse={k: grids[-1][k] for k in metrics.COLUMNS} if grids else None,
+                      recovery={k: measured[-1][k] for k in ENCODER_COLUMNS} if measured else None,
+                      parameters={name: int(m.count_params()) for name, m in self.models.items()},
+                      warnings=metrics.collapse_warnings(self.rows),
+                      thresholds={"diversity": metrics.DIVERSITY_WARN, "memorised": metrics.MEMORISED_WARN},
+                      loss_columns=LOSS_COLUMNS, metric_columns=metrics.COLUMNS + ENCODER_COLUMNS)
+
+
+def _describe(row):
+    if row["g_loss"] is not None:
+        text = "D real %.3f fake %.3f  G %.3f" % (row["d_loss_real"], row["d_loss_fake"], row["g_loss"])
+    else:
+        text = "E latent %.4f reconstruction %.4f" % (row["e_loss_latent"], row["e_loss_reconstruction"])
+    if row.get("diversity") is not None:
+        text += "  diversity %.3f" % row["diversity"]
+    if row.get("recovery_error") is not None:
+        text += "  recovery error %.3f" % row["recovery_error"]
+    return text
+
+
+def train(config, images, folder):
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    runfolder.write_json(folder / runfolder.CONFIG, config)   # before training starts
+    saved = checkpoint.load(folder)
+    epochs = config["epochs"]
+    if saved and saved[0]["epoch"] >= epochs - 1 and (folder / "encoder.h5").exists():
+        log("cartoon-train: run %s already finished (%d epochs); nothing to do" % (folder, epochs))
+        return 0
+    from ...kit.progress import Progress, StopFlag
+    run = _Run(config, images, folder)
+    run.build(saved)
+    log("device: %s; nf %d: generator %d, discriminator %d, encoder %d parameters"
+        % (run.device, config["nf"], *(run.models[n].count_params() for n in FINAL_MODELS)))
+    log("resume: run %s from epoch %d" % (folder, run.start) if saved else
+        "cartoon-train: new run %s (%d images; %d GAN + %d encoder epochs)"
+        % (folder, len(images), config["gan_epochs"], config["encoder_epochs"]))
+    progress, stop = Progress(epochs, run.start, every=config["save_every"]), StopFlag()
+    for epoch in range(run.start, epochs):
+        progress.begin()
+        row = run.train_epoch(epoch)
+        last = epoch == epochs - 1
+        save = epoch % config["save_every"] == 0 or last or epoch == config["gan_epochs"] - 1
+        if epoch < config["gan_epochs"] and save:
+            run.grid(epoch, row)
+        if epoch >= config["gan_epochs"]:
+            row.update(recovery(run.net["generator"], run.net["encoder"], run.eval_z))
+        run.history.append(row)
+        run.rows.append(row)
+        progress.end(epoch, _describe(row), force=save)
+        if save or stop.requested:
+            run.save(epoch, progress)
+        if stop.requested:
+            log("cartoon-train: stopped at epoch %d; the same command resumes" % epoch)
+            run.summary("interrupted", progress)
+            return 128 + stop.signum
+    finish(run, progress)
+    return 0
+
+
+def finish(run, progress):
+    """The three models as .h5 (plain Keras, loadable without kerasgan), reconstructions, GIF."""
+    from ...kit.files import atomic_path
+    from ...kit.grids import make_timelapse
+    for name in FINAL_MODELS:
+        with atomic_path(run.folder / (name + ".h5"), ".h5") as tmp:
+            run.models[name].save(str(tmp))
+    run.reconstructions()
+    make_timelapse(run.folder, name=runfolder.TIMELAPSE)
+    run.summary("finished", progress)
+    log("cartoon-train: done; outputs in %s" % run.folder)
