@@ -44,10 +44,16 @@ def test_every_case_has_ours_reference_and_ratio(quick):
 
 def test_gan_cases_run_the_same_model_both_ways(quick):
     report, _ = quick
-    for name in ("gan-full", "gan-demo"):
+    for name in ("gan-full", "gan-demo", "pix2pix"):
         entry = report["cases"][name]
         assert entry["ours"]["parameters"] == entry["reference"]["parameters"], name
         assert len(entry["ours"]["samples"]) == entry["params"]["epochs"]
+    dcgan = report["cases"]["keras-dcgan"]
+    assert dcgan["ours"]["parameters"] == dcgan["reference"]["parameters"] == {
+        "generator": 6763777, "discriminator": 3485441}
+    # batches 1..n-1 of the second epoch, one sample each, in both variants
+    for variant in ("ours", "reference"):
+        assert len(dcgan[variant]["samples"]) == dcgan["params"]["batches"] - 1, variant
 
 
 def test_machine_facts_and_table(quick):

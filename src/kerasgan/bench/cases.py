@@ -40,6 +40,8 @@ class Case(object):
 
 GAN = "kerasgan.bench.gan:"
 INGEST = "kerasgan.bench.ingest_cases:"
+DCGAN = "kerasgan.bench.dcgan_case:"
+PIX2PIX = "kerasgan.bench.pix2pix_case:"
 
 CASES = {
     # 1. The Pikachu GAN at the original's size: nch 512, h 7, 724 images of 32x32, batch 32.
@@ -80,10 +82,21 @@ CASES = {
                    reference_session="tf-default"),
         note="ours as make train; the reference as a plain script", opt_in=True),
     # 3. Slots for the pipelines being built on other branches.
-    "keras-dcgan": Case("keras-dcgan (MNIST DCGAN)", "s/epoch", "lower",
-                        pending="pipeline not on this branch yet"),
+    "keras-dcgan": Case(
+        "keras-dcgan (MNIST DCGAN, batch 128)", "steps/s", "higher",
+        ours=DCGAN + "ours", reference=DCGAN + "reference",
+        labels=("make dcgan-train's loop", "the original's loop"),
+        params=dict(batch_size=128, batches=40), rounds=2,
+        quick=dict(batch_size=8, batches=3),
+        note="second epoch of `batches` batches of synthetic digits; both with their saves"),
     "cartoon": Case("cartoon GAN", "s/epoch", "lower", pending="pipeline not on this branch yet"),
-    "pix2pix": Case("pix2pix", "s/epoch", "lower", pending="pipeline not on this branch yet"),
+    "pix2pix": Case(
+        "pix2pix (U-Net 256 + PatchGAN, NGF 64, batch 1)", "steps/s", "higher",
+        ours=PIX2PIX + "ours", reference=PIX2PIX + "reference",
+        labels=("make pix2pix-train's _Run.train_epoch", "plain train_on_batch loop"),
+        params=dict(size=256, ngf=64, pairs=8, epochs=1, warmup_steps=2), rounds=2,
+        quick=dict(size=32, ngf=4, pairs=2, epochs=1, warmup_steps=1),
+        note="an epoch of `pairs` synthetic pairs after a warm-up of a few steps"),
     # 4. The filter CNN's inference: `filter score` predicts in batches, the original per image.
     "filter": Case(
         "Filter CNN inference (32x32, 3,940 parameters)", "images/s", "higher",
