@@ -150,3 +150,21 @@ def reference(params):
         "device": device,
         "parameters": {"generator": generator.count_params(),
                        "discriminator": discriminator.count_params()}})
+
+
+def fingerprint(params):
+    """Not a timing: `epochs` epochs of make train's _Run -> every epoch's losses and a digest of
+    the final weights, for comparing session settings (tests/test_speed.py)."""
+    import hashlib
+    from ..pipelines.pikachu import train
+    images = synthetic_images(params["seed"], params["images"], params.get("size", 32))
+    config = _config(params, len(images))
+    with tempfile.TemporaryDirectory(prefix="kerasgan-bench-") as folder:
+        run = train._Run(config, images, folder)
+        run.build(None)
+        losses = [run.train_epoch() for _ in range(params["epochs"])]
+    digest = hashlib.sha256()
+    for model in (run.generator, run.discriminator):
+        for weights in model.get_weights():
+            digest.update(weights.tobytes())
+    return {"value": None, "losses": losses, "weights_sha256": digest.hexdigest()}
