@@ -17,13 +17,15 @@ that is being built elsewhere. When it lands, replace `pending=...` by its two f
 class Case(object):
     def __init__(self, title, unit, better, ours=None, reference=None, labels=("ours", "reference"),
                  params=None, quick=None, env="legacy", pending=None, note="", bench_epochs=False,
-                 opt_in=False, rounds=1):
+                 opt_in=False, rounds=1, ours_env=None):
         assert better in ("lower", "higher"), better
         self.title, self.unit, self.better = title, unit, better
         self.ours, self.reference = ours, reference
         self.labels = {"ours": labels[0], "reference": labels[1]}
         self.params, self.quick = dict(params or {}), dict(quick or params or {})
         self.env, self.pending, self.note = env, pending, note
+        # each variant's environment: "legacy" (.venv), "ingest" or "mkl" (.venv-mkl, opt-in)
+        self.envs = {"ours": ours_env or env, "reference": env}
         self.bench_epochs = bench_epochs   # BENCH_EPOCHS sets params["epochs"] (full-size cases)
         self.opt_in = opt_in               # run only when named in BENCH_CASES (or BENCH_QUICK=1)
         # ours, reference, ours, reference, ...: each round a fresh subprocess per variant, so a
@@ -81,12 +83,30 @@ CASES = {
         quick=dict(nch=8, kernel=3, images=40, epochs=2, warmup_batches=1,
                    reference_session="tf-default"),
         note="ours as make train; the reference as a plain script", opt_in=True),
+    # The MKL-DNN build (opt-in environment): make train in .venv-mkl next to the plain loop on
+    # PyPI's TensorFlow, both in the seeded session; and the plain loop in TF's default session.
+    "gan-full-mkl": Case(
+        "Pikachu GAN, full size; ours on intel-tensorflow (MKL-DNN)", "s/epoch", "lower",
+        ours=GAN + "ours", reference=GAN + "reference", ours_env="mkl",
+        labels=("make train's _Run.train_epoch, .venv-mkl", "plain loop, PyPI's TensorFlow"),
+        params=dict(nch=512, kernel=7, images=724, epochs=1, warmup_batches=2), rounds=2,
+        quick=dict(nch=8, kernel=3, images=40, epochs=1, warmup_batches=1),
+        note="needs make setup FLAVOUR=mkl", bench_epochs=True, opt_in=True),
+    "gan-full-mkl-tfdefault": Case(
+        "Pikachu GAN, full size; ours on MKL-DNN, reference in TF's default session", "s/epoch",
+        "lower", ours=GAN + "ours", reference=GAN + "reference", ours_env="mkl",
+        labels=("make train's _Run.train_epoch, .venv-mkl", "plain loop, TF's default session"),
+        params=dict(nch=512, kernel=7, images=724, epochs=1, warmup_batches=2,
+                    reference_session="tf-default"), rounds=2,
+        quick=dict(nch=8, kernel=3, images=40, epochs=1, warmup_batches=1,
+                   reference_session="tf-default"),
+        note="needs make setup FLAVOUR=mkl", bench_epochs=True, opt_in=True),
     # 3. Slots for the pipelines being built on other branches.
     "keras-dcgan": Case(
         "keras-dcgan (MNIST DCGAN, batch 128)", "steps/s", "higher",
         ours=DCGAN + "ours", reference=DCGAN + "reference",
         labels=("make dcgan-train's loop", "the original's loop"),
-        params=dict(batch_size=128, batches=40), rounds=2,
+        params=dict(batch_size=128, batches=20), rounds=2,
         quick=dict(batch_size=8, batches=3),
         note="second epoch of `batches` batches of synthetic digits; both with their saves"),
     "cartoon": Case("cartoon GAN", "s/epoch", "lower", pending="pipeline not on this branch yet"),

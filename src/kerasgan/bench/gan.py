@@ -43,6 +43,12 @@ def _config(params, n_images):
     return train.resolve_config(args, "bench-synthetic", n_images, tempfile.gettempdir())
 
 
+def mkl_enabled():
+    """Whether this process's TensorFlow is an MKL-DNN build (intel-tensorflow, .venv-mkl)."""
+    from tensorflow.python import pywrap_tensorflow
+    return bool(pywrap_tensorflow.IsMklEnabled())
+
+
 def summarise(seconds, unit, extra):
     """Timed samples -> a variant's result. s/epoch: the median epoch; epochs/s: 1 / that;
     steps/s: steps / their total time (so the saves every few steps count, spread over all)."""
@@ -78,7 +84,7 @@ def ours(params):
             run.train_epoch()
             seconds.append(time.time() - started)
     return summarise(seconds, params["unit"], {
-        "build_seconds": round(build_seconds, 2), "device": run.device,
+        "build_seconds": round(build_seconds, 2), "device": run.device, "mkl": mkl_enabled(),
         "parameters": {"generator": run.generator.count_params(),
                        "discriminator": run.discriminator.count_params()}})
 
@@ -147,7 +153,7 @@ def reference(params):
         seconds.append(time.time() - started)
     return summarise(seconds, params["unit"], {
         "build_seconds": round(build_seconds, 2),
-        "device": device,
+        "device": device, "mkl": mkl_enabled(),
         "parameters": {"generator": generator.count_params(),
                        "discriminator": discriminator.count_params()}})
 
