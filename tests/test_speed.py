@@ -6,18 +6,22 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
+
+MKL_PYTHON = ROOT / ".venv-mkl" / "bin" / "python"
 
 # 100 epochs of 2 batches: 200 simultaneous steps of a GAN small enough to take seconds.
 TINY = {"nch": 8, "kernel": 3, "images": 64, "epochs": 100, "seed": 3, "quiet_tensorflow": True}
 
 
-def fingerprint(**env):
+def fingerprint(python=sys.executable, **env):
     from kerasgan.bench.worker import MARK
     full_env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TF_CPP_MIN_LOG_LEVEL="2",
                     PYTHONHASHSEED="0", KERASGAN_THREADS="1")
     full_env.update(env)
-    done = subprocess.run([sys.executable, "-m", "kerasgan.bench.worker", "kerasgan.bench.gan:fingerprint",
+    done = subprocess.run([python, "-m", "kerasgan.bench.worker", "kerasgan.bench.gan:fingerprint",
                            json.dumps(TINY)], env=full_env, cwd=str(ROOT), timeout=300,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -34,3 +38,17 @@ def test_inter_op_threads_change_no_byte():
     # the fingerprint does see the arithmetic: two intra-op threads (other summation orders)
     # end on other losses
     assert one["losses"][-1] != fingerprint(KERASGAN_INTER_THREADS="2", KERASGAN_THREADS="2")["losses"][-1]
+
+
+@pytest.mark.skipif(not MKL_PYTHON.exists(), reason="opt-in .venv-mkl absent (make setup FLAVOUR=mkl)")
+def test_mkl_build_gives_the_same_losses_within_tolerance():
+    """FLAVOUR=mkl (intel-tensorflow's MKL-DNN kernels): other summation orders, so not the same
+    bytes as PyPI's build, but the same losses within float tolerance over 200 steps; and its own
+    runs are reproducible."""
+    stock = fingerprint()
+    mkl, again = fingerprint(str(MKL_PYTHON)), fingerprint(str(MKL_PYTHON))
+    assert (mkl["losses"], mkl["weights_sha256"]) == (again["losses"], again["weights_sha256"])
+    for a, b in zip(stock["losses"], mkl["losses"]):
+        assert a.keys() == b.keys()
+        for name in a:
+            assert b[name] == pytest.approx(a[name], rel=1e-3), name

@@ -109,9 +109,15 @@ def describe_device(threads):
 
 def inter_op_threads():
     """Ops run side by side: $KERASGAN_INTER_THREADS, else every usable core (same bytes for any
-    count; measured on 2 cores: the demo's GAN 1.3-1.9x faster than with 1, tests/test_speed.py
-    checks that 1 and 2 give the same losses and weights)."""
+    count, on PyPI's build and on MKL-DNN's; measured on 2 cores: the demo's GAN 1.3-1.9x faster
+    than with 1; tests/test_speed.py checks that 1 and 2 give the same losses and weights)."""
     return int(os.environ.get("KERASGAN_INTER_THREADS") or len(os.sched_getaffinity(0)))
+
+
+def mkl_enabled():
+    """Whether this TensorFlow is an MKL-DNN build (intel-tensorflow: make setup FLAVOUR=mkl)."""
+    from tensorflow.python import pywrap_tensorflow
+    return bool(pywrap_tensorflow.IsMklEnabled())
 
 
 def configured_threads():

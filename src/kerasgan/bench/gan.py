@@ -43,12 +43,6 @@ def _config(params, n_images):
     return train.resolve_config(args, "bench-synthetic", n_images, tempfile.gettempdir())
 
 
-def mkl_enabled():
-    """Whether this process's TensorFlow is an MKL-DNN build (intel-tensorflow, .venv-mkl)."""
-    from tensorflow.python import pywrap_tensorflow
-    return bool(pywrap_tensorflow.IsMklEnabled())
-
-
 def summarise(seconds, unit, extra):
     """Timed samples -> a variant's result. s/epoch: the median epoch; epochs/s: 1 / that;
     steps/s: steps / their total time (so the saves every few steps count, spread over all)."""
@@ -65,6 +59,7 @@ def summarise(seconds, unit, extra):
 
 def ours(params):
     """Seconds per epoch of pipelines/pikachu/train.py's _Run.train_epoch."""
+    from .. import determinism
     from ..pipelines.pikachu import train
     os.environ["KERASGAN_THREADS"] = str(params["threads"])
     images = synthetic_images(params["seed"], params["images"], params.get("size", 32))
@@ -84,7 +79,7 @@ def ours(params):
             run.train_epoch()
             seconds.append(time.time() - started)
     return summarise(seconds, params["unit"], {
-        "build_seconds": round(build_seconds, 2), "device": run.device, "mkl": mkl_enabled(),
+        "build_seconds": round(build_seconds, 2), "device": run.device, "mkl": determinism.mkl_enabled(),
         "parameters": {"generator": run.generator.count_params(),
                        "discriminator": run.discriminator.count_params()}})
 
@@ -153,7 +148,7 @@ def reference(params):
         seconds.append(time.time() - started)
     return summarise(seconds, params["unit"], {
         "build_seconds": round(build_seconds, 2),
-        "device": device, "mkl": mkl_enabled(),
+        "device": device, "mkl": determinism.mkl_enabled(),
         "parameters": {"generator": generator.count_params(),
                        "discriminator": discriminator.count_params()}})
 
