@@ -111,7 +111,8 @@ def inter_op_threads():
     """Ops run side by side: $KERASGAN_INTER_THREADS, else every usable core (same bytes for any
     count, on PyPI's build and on MKL-DNN's; measured on 2 cores: the demo's GAN 1.3-1.9x faster
     than with 1; tests/test_speed.py checks that 1 and 2 give the same losses and weights)."""
-    return int(os.environ.get("KERASGAN_INTER_THREADS") or len(os.sched_getaffinity(0)))
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return int(os.environ.get("KERASGAN_INTER_THREADS") or usable or 1)
 
 
 def mkl_enabled():
