@@ -12,8 +12,8 @@ DATA_DIR ?= data## datasets: downloads/, reshaped/, labeled/, predicted/, models
 OUT_DIR ?= generated## results of runs: <pipeline>/<RUN>/
 SEED ?= 0## the one seed behind every random source (also PYTHONHASHSEED)
 PYTHON ?=## Python 3.7 interpreter for .venv (default: python3.7 on PATH, else newest pyenv 3.7.*)
-VENV ?= .venv## the legacy environment (Python 3.7, TF 1.14, Keras 2.1.2)
-FLAVOUR ?= cpu## which lock the legacy environment installs: cpu or gpu
+VENV ?= $(if $(filter mkl,$(FLAVOUR)),.venv-mkl,.venv)## the legacy environment (Python 3.7, TF 1.14, Keras 2.1.2; FLAVOUR=mkl: .venv-mkl)
+FLAVOUR ?= cpu## which lock the legacy environment installs: cpu, gpu, or mkl (opt-in: intel-tensorflow 1.14, MKL-DNN; README Benchmarks)
 IMAGE ?= kerasgan## Docker image name prefix (RUNNER=docker)
 RUNNER ?= $(shell docker image inspect "$(IMAGE):$$(docker/gpu-flavour)" >/dev/null 2>&1 && echo docker || echo local)## local or docker (default: docker when an engine answers and this machine's image exists)
 PYTEST_ARGS ?=## extra arguments for pytest, e.g. -k shim
@@ -78,6 +78,15 @@ ifneq ($(filter setup demo %-demo,$(MAKECMDGOALS)),)
 $(STAMP) $(INGEST_STAMP): | $(SYSTEM_ENV)
 endif
 
+ifeq ($(FLAVOUR),mkl)
+# Opt-in: legacy-cpu.txt with intel-tensorflow (overlay lock legacy-mkl.txt) in its own VENV.
+$(STAMP): $(REQ)/legacy-cpu.txt $(LOCK) docker/install-mkl docker/kerasgan-startup.pth
+	docker/install-mkl "$$(docker/find-python37 '$(PYTHON)')" $(VENV) $(REQ)/legacy-cpu.txt $(LOCK)
+	@echo "$(abspath src)" > $(SITE)/kerasgan-src.pth
+	@cp docker/kerasgan-startup.pth $(SITE)/kerasgan-startup.pth
+	@touch $@
+	@echo "setup: $(VENV) matches $(REQ)/legacy-cpu.txt with $(LOCK)"
+else
 $(STAMP): $(LOCK) docker/kerasgan-startup.pth
 	@py="$$(docker/find-python37 '$(PYTHON)')"; \
 	if [ ! -x $(VENV)/bin/python ] || ! $(VENV)/bin/python -c 'import sys; assert sys.version_info[:2] == (3, 7)' 2>/dev/null; then \
@@ -87,6 +96,7 @@ $(STAMP): $(LOCK) docker/kerasgan-startup.pth
 	@cp docker/kerasgan-startup.pth $(SITE)/kerasgan-startup.pth
 	@touch $@
 	@echo "setup: $(VENV) matches $(LOCK)"
+endif
 
 $(INGEST_STAMP): $(INGEST_LOCK) docker/find-python-ingest
 	@py="$$(docker/find-python-ingest '$(INGEST_PYTHON)')"; \
@@ -166,7 +176,7 @@ DOCKER_BUILD = DOCKER_BUILDKIT=$$($(DOCKER) buildx version >/dev/null 2>&1 && ec
 # the lock as it is now; the GPU passed through for the gpu images.
 DOCKER_RUN = mkdir -p "$(KERASGAN_DATA_DIR)" "$(KERASGAN_OUT_DIR)" && $(DOCKER) run --rm --init \
   --user $(DOCKER_USER) $(if $(filter gpu%,$(DOCKER_FLAVOUR)),--gpus all) \
-  --env PYTHONHASHSEED --env KERASGAN_DATA_DIR --env KERASGAN_OUT_DIR --env TF_CPP_MIN_LOG_LEVEL --env KERASGAN_THREADS \
+  --env PYTHONHASHSEED --env KERASGAN_DATA_DIR --env KERASGAN_OUT_DIR --env TF_CPP_MIN_LOG_LEVEL --env KERASGAN_THREADS --env KERASGAN_INTER_THREADS \
   --mount type=bind,src="$(KERASGAN_DATA_DIR)",dst="$(KERASGAN_DATA_DIR)" \
   --mount type=bind,src="$(KERASGAN_OUT_DIR)",dst="$(KERASGAN_OUT_DIR)" \
   --mount type=bind,src="$(CURDIR)/$(REQ)",dst="$(CURDIR)/$(REQ)",readonly --workdir "$(CURDIR)"

@@ -29,7 +29,7 @@ def test_every_case_has_ours_reference_and_ratio(quick):
         if CASES[name].pending:
             assert entry["status"].startswith("skipped:"), entry
             continue
-        if entry["status"].startswith("skipped: needs .venv-ingest"):
+        if entry["status"].startswith("skipped: needs .venv-"):   # ingest, or the opt-in mkl
             continue
         assert entry["status"] == "ok", (name, entry["status"])
         for variant in ("ours", "reference"):
@@ -44,10 +44,16 @@ def test_every_case_has_ours_reference_and_ratio(quick):
 
 def test_gan_cases_run_the_same_model_both_ways(quick):
     report, _ = quick
-    for name in ("gan-full", "gan-demo"):
+    for name in ("gan-full", "gan-demo", "pix2pix"):
         entry = report["cases"][name]
         assert entry["ours"]["parameters"] == entry["reference"]["parameters"], name
         assert len(entry["ours"]["samples"]) == entry["params"]["epochs"]
+    dcgan = report["cases"]["keras-dcgan"]
+    assert dcgan["ours"]["parameters"] == dcgan["reference"]["parameters"] == {
+        "generator": 6763777, "discriminator": 3485441}
+    # batches 1..n-1 of the second epoch, one sample each, in both variants
+    for variant in ("ours", "reference"):
+        assert len(dcgan[variant]["samples"]) == dcgan["params"]["batches"] - 1, variant
 
 
 def test_machine_facts_and_table(quick):
@@ -97,3 +103,24 @@ def test_rounds_merge_to_the_median():
                            for v, m in ((3.0, 10), (1.0, 30), (2.0, 20))])
     assert merged["value"] == 2.0 and merged["round_values"] == [3.0, 1.0, 2.0]
     assert merged["samples"] == [3.0, 1.0, 2.0] and merged["peak_rss_mb"] == 30
+
+
+def test_mkl_cases_need_their_environment():
+    """The opt-in MKL-DNN cases run ours in .venv-mkl; without it they say how to make it."""
+    from kerasgan.bench import run
+    args = type("Args", (), dict(quick=1, epochs=None, seed=0, ingest_python="/nonexistent",
+                                 mkl_python="/nonexistent", named=[]))()
+    for name in ("gan-full-mkl", "gan-full-mkl-tfdefault"):
+        assert CASES[name].envs == {"ours": "mkl", "reference": "legacy"}
+        entry = run.run_case(name, CASES[name], args, 1, 1)
+        assert entry["status"] == "skipped: needs .venv-mkl (make setup FLAVOUR=mkl)"
+
+
+def test_mkl_overlay_lock_is_tensorflow_1_14_with_hashes():
+    """make setup FLAVOUR=mkl: the CPU lock's TensorFlow version, Intel's build, pinned by hash."""
+    overlay = (ROOT / "docker" / "requirements" / "legacy-mkl.txt").read_text()
+    cpu = (ROOT / "docker" / "requirements" / "legacy-cpu.txt").read_text()
+    pins = [l.split(" ")[0] for l in overlay.splitlines() if l and l[0] not in "# "]
+    assert pins == ["pip==19.3.1", "intel-tensorflow==1.14.0"]
+    assert overlay.count("--hash=sha256:") == 2
+    assert "\ntensorflow==1.14.0 " in cpu

@@ -17,13 +17,15 @@ that is being built elsewhere. When it lands, replace `pending=...` by its two f
 class Case(object):
     def __init__(self, title, unit, better, ours=None, reference=None, labels=("ours", "reference"),
                  params=None, quick=None, env="legacy", pending=None, note="", bench_epochs=False,
-                 opt_in=False, rounds=1):
+                 opt_in=False, rounds=1, ours_env=None):
         assert better in ("lower", "higher"), better
         self.title, self.unit, self.better = title, unit, better
         self.ours, self.reference = ours, reference
         self.labels = {"ours": labels[0], "reference": labels[1]}
         self.params, self.quick = dict(params or {}), dict(quick or params or {})
         self.env, self.pending, self.note = env, pending, note
+        # each variant's environment: "legacy" (.venv), "ingest" or "mkl" (.venv-mkl, opt-in)
+        self.envs = {"ours": ours_env or env, "reference": env}
         self.bench_epochs = bench_epochs   # BENCH_EPOCHS sets params["epochs"] (full-size cases)
         self.opt_in = opt_in               # run only when named in BENCH_CASES (or BENCH_QUICK=1)
         # ours, reference, ours, reference, ...: each round a fresh subprocess per variant, so a
@@ -40,6 +42,8 @@ class Case(object):
 
 GAN = "kerasgan.bench.gan:"
 INGEST = "kerasgan.bench.ingest_cases:"
+DCGAN = "kerasgan.bench.dcgan_case:"
+PIX2PIX = "kerasgan.bench.pix2pix_case:"
 
 CASES = {
     # 1. The Pikachu GAN at the original's size: nch 512, h 7, 724 images of 32x32, batch 32.
@@ -79,9 +83,32 @@ CASES = {
         quick=dict(nch=8, kernel=3, images=40, epochs=2, warmup_batches=1,
                    reference_session="tf-default"),
         note="ours as make train; the reference as a plain script", opt_in=True),
-    # 3. Slots for the pipelines being built on other branches.
-    "keras-dcgan": Case("keras-dcgan (MNIST DCGAN)", "s/epoch", "lower",
-                        pending="pipeline not on this branch yet"),
+    # The MKL-DNN build (opt-in environment): make train in .venv-mkl next to the plain loop on
+    # PyPI's TensorFlow, both in the seeded session; and the plain loop in TF's default session.
+    "gan-full-mkl": Case(
+        "Pikachu GAN, full size; ours on intel-tensorflow (MKL-DNN)", "s/epoch", "lower",
+        ours=GAN + "ours", reference=GAN + "reference", ours_env="mkl",
+        labels=("make train's _Run.train_epoch, .venv-mkl", "plain loop, PyPI's TensorFlow"),
+        params=dict(nch=512, kernel=7, images=724, epochs=1, warmup_batches=2), rounds=2,
+        quick=dict(nch=8, kernel=3, images=40, epochs=1, warmup_batches=1),
+        note="needs make setup FLAVOUR=mkl", bench_epochs=True, opt_in=True),
+    "gan-full-mkl-tfdefault": Case(
+        "Pikachu GAN, full size; ours on MKL-DNN, reference in TF's default session", "s/epoch",
+        "lower", ours=GAN + "ours", reference=GAN + "reference", ours_env="mkl",
+        labels=("make train's _Run.train_epoch, .venv-mkl", "plain loop, TF's default session"),
+        params=dict(nch=512, kernel=7, images=724, epochs=1, warmup_batches=2,
+                    reference_session="tf-default"), rounds=2,
+        quick=dict(nch=8, kernel=3, images=40, epochs=1, warmup_batches=1,
+                   reference_session="tf-default"),
+        note="needs make setup FLAVOUR=mkl", bench_epochs=True, opt_in=True),
+    # 3. The other pipelines' trainers, each against a plain loop of the same model.
+    "keras-dcgan": Case(
+        "keras-dcgan (MNIST DCGAN, batch 128)", "steps/s", "higher",
+        ours=DCGAN + "ours", reference=DCGAN + "reference",
+        labels=("make dcgan-train's loop", "the original's loop"),
+        params=dict(batch_size=128, batches=20), rounds=2,
+        quick=dict(batch_size=8, batches=3),
+        note="second epoch of `batches` batches of synthetic digits; both with their saves"),
     # The cartoon DCGAN at the demo's size (nf 16, kernel 4, batch 16): GAN epochs.
     "cartoon": Case(
         "cartoon DCGAN 64x64, demo size (nf 16, kernel 4, 480 images, batch 16)", "s/epoch", "lower",
@@ -90,7 +117,13 @@ CASES = {
         params=dict(nf=16, kernel=4, batch=16, images=480, epochs=2), rounds=2,
         quick=dict(nf=4, kernel=3, batch=16, images=32, epochs=1),
         note="median seconds per GAN epoch after a warm-up epoch"),
-    "pix2pix": Case("pix2pix", "s/epoch", "lower", pending="pipeline not on this branch yet"),
+    "pix2pix": Case(
+        "pix2pix (U-Net 256 + PatchGAN, NGF 64, batch 1)", "steps/s", "higher",
+        ours=PIX2PIX + "ours", reference=PIX2PIX + "reference",
+        labels=("make pix2pix-train's _Run.train_epoch", "plain train_on_batch loop"),
+        params=dict(size=256, ngf=64, pairs=8, epochs=1, warmup_steps=2), rounds=2,
+        quick=dict(size=32, ngf=4, pairs=2, epochs=1, warmup_steps=1),
+        note="an epoch of `pairs` synthetic pairs after a warm-up of a few steps"),
     # 4. The filter CNN's inference: `filter score` predicts in batches, the original per image.
     "filter": Case(
         "Filter CNN inference (32x32, 3,940 parameters)", "images/s", "higher",

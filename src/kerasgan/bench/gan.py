@@ -43,17 +43,23 @@ def _config(params, n_images):
     return train.resolve_config(args, "bench-synthetic", n_images, tempfile.gettempdir())
 
 
-def _summary(seconds, unit, extra):
+def summarise(seconds, unit, extra):
+    """Timed samples -> a variant's result. s/epoch: the median epoch; epochs/s: 1 / that;
+    steps/s: steps / their total time (so the saves every few steps count, spread over all)."""
     median = float(np.median(seconds))
-    value = median if unit == "s/epoch" else 1.0 / median
+    if unit == "steps/s":
+        value = len(seconds) / float(np.sum(seconds))
+    else:
+        value = median if unit == "s/epoch" else 1.0 / median
     out = {"value": value, "samples": [round(s, 4) for s in seconds],
-           "median_seconds_per_epoch": median}
+           "median_seconds_per_epoch" if unit != "steps/s" else "median_seconds_per_step": median}
     out.update(extra)
     return out
 
 
 def ours(params):
     """Seconds per epoch of pipelines/pikachu/train.py's _Run.train_epoch."""
+    from .. import determinism
     from ..pipelines.pikachu import train
     os.environ["KERASGAN_THREADS"] = str(params["threads"])
     images = synthetic_images(params["seed"], params["images"], params.get("size", 32))
@@ -72,8 +78,8 @@ def ours(params):
             started = time.time()
             run.train_epoch()
             seconds.append(time.time() - started)
-    return _summary(seconds, params["unit"], {
-        "build_seconds": round(build_seconds, 2), "device": run.device,
+    return summarise(seconds, params["unit"], {
+        "build_seconds": round(build_seconds, 2), "device": run.device, "mkl": determinism.mkl_enabled(),
         "parameters": {"generator": run.generator.count_params(),
                        "discriminator": run.discriminator.count_params()}})
 
@@ -140,8 +146,26 @@ def reference(params):
         started = time.time()
         step(x_train)
         seconds.append(time.time() - started)
-    return _summary(seconds, params["unit"], {
+    return summarise(seconds, params["unit"], {
         "build_seconds": round(build_seconds, 2),
-        "device": device,
+        "device": device, "mkl": determinism.mkl_enabled(),
         "parameters": {"generator": generator.count_params(),
                        "discriminator": discriminator.count_params()}})
+
+
+def fingerprint(params):
+    """Not a timing: `epochs` epochs of make train's _Run -> every epoch's losses and a digest of
+    the final weights, for comparing session settings (tests/test_speed.py)."""
+    import hashlib
+    from ..pipelines.pikachu import train
+    images = synthetic_images(params["seed"], params["images"], params.get("size", 32))
+    config = _config(params, len(images))
+    with tempfile.TemporaryDirectory(prefix="kerasgan-bench-") as folder:
+        run = train._Run(config, images, folder)
+        run.build(None)
+        losses = [run.train_epoch() for _ in range(params["epochs"])]
+    digest = hashlib.sha256()
+    for model in (run.generator, run.discriminator):
+        for weights in model.get_weights():
+            digest.update(weights.tobytes())
+    return {"value": None, "losses": losses, "weights_sha256": digest.hexdigest()}

@@ -34,6 +34,9 @@ def configure(parser):
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic data")
     parser.add_argument("--ingest-python", default=str(ROOT / ".venv-ingest" / "bin" / "python"),
                         help="interpreter of the ingestion environment (reshape's case)")
+    parser.add_argument("--mkl-python", default=str(ROOT / ".venv-mkl" / "bin" / "python"),
+                        help="interpreter of the opt-in MKL-DNN environment (make setup FLAVOUR=mkl; "
+                             "the *-mkl cases)")
     parser.add_argument("--out", default=None, help="folder of the JSON (default OUT_DIR/bench)")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds one variant may take (default 3600, quick 600)")
@@ -80,6 +83,17 @@ def describe_machine(timeout):
     return facts
 
 
+NEEDS = {"ingest": ".venv-ingest (make setup)", "mkl": ".venv-mkl (make setup FLAVOUR=mkl)"}
+
+
+def interpreter(env, args):
+    """The Python of a case's environment: legacy (this one), ingest or mkl; None if missing."""
+    if env == "legacy":
+        return sys.executable
+    python = args.ingest_python if env == "ingest" else getattr(args, "mkl_python", "")
+    return python if os.path.isfile(python) and os.access(python, os.X_OK) else None
+
+
 def run_case(name, case, args, threads, timeout):
     entry = {"title": case.title, "unit": case.unit, "better": case.better, "labels": case.labels,
              "note": case.note, "ours": None, "reference": None, "ratio": None}
@@ -89,17 +103,16 @@ def run_case(name, case, args, threads, timeout):
     if case.opt_in and not (args.quick or name in (getattr(args, "named", None) or ())):
         entry["status"] = "skipped: opt-in, BENCH_CASES=%s runs it" % name
         return entry
-    python = sys.executable
-    if case.env == "ingest":
-        python = args.ingest_python
-        if not (os.path.isfile(python) and os.access(python, os.X_OK)):
-            entry["status"] = "skipped: needs .venv-ingest (make setup)"
-            return entry
+    pythons = {variant: interpreter(env, args) for variant, env in case.envs.items()}
+    missing = [env for variant, env in case.envs.items() if pythons[variant] is None]
+    if missing:
+        entry["status"] = "skipped: needs %s" % NEEDS[missing[0]]
+        return entry
     params = dict(case.quick if args.quick else case.params)
     rounds = 1 if args.quick else case.rounds
     if case.bench_epochs and args.epochs and not args.quick:
         rounds = args.epochs
-    params.update(seed=args.seed, threads=threads, unit=case.unit, quiet_tensorflow=case.env == "legacy")
+    params.update(seed=args.seed, threads=threads, unit=case.unit, quiet_tensorflow=case.env != "ingest")
     entry["params"] = {k: v for k, v in params.items() if k not in ("unit", "quiet_tensorflow")}
     entry["params"]["rounds"] = rounds
     errors, results = [], {"ours": [], "reference": []}
@@ -107,7 +120,7 @@ def run_case(name, case, args, threads, timeout):
         for variant in ("ours", "reference"):
             print("bench: %s: round %d/%d: %s (%s) ..." % (name, round_ + 1, rounds, variant,
                                                           case.labels[variant]), flush=True)
-            result, error, _ = run_variant(python, getattr(case, variant), params, timeout)
+            result, error, _ = run_variant(pythons[variant], getattr(case, variant), params, timeout)
             if error:
                 errors.append("%s %s" % (variant, error))
                 break
