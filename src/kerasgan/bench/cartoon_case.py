@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from .gan import _summary, synthetic_images
+from .gan import summarise, synthetic_images
 
 
 def _config(params, images):
@@ -49,7 +49,7 @@ def ours(params):
             started = time.time()
             run.train_epoch(epoch)
             seconds.append(time.time() - started)
-    return _summary(seconds, params["unit"], {"device": run.device, "parameters": {
+    return summarise(seconds, params["unit"], {"device": run.device, "parameters": {
         name: int(model.count_params()) for name, model in run.models.items()}})
 
 
@@ -86,4 +86,4 @@ def reference(params):
         started = time.time()
         epoch()
         seconds.append(time.time() - started)
-    return _summary(seconds, params["unit"], {"device": determinism.describe_device(params["threads"])})
+    return summarise(seconds, params["unit"], {"device": determinism.describe_device(params["threads"])})
