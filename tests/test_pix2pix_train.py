@@ -3,7 +3,6 @@ writes the same bytes as an uninterrupted run; the lr policy and the Make variab
 import os
 import signal
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -169,7 +168,7 @@ def test_make_passes_the_variables():
 def test_report_shows_the_runs_result_pages(workspace, reference):
     data, out = workspace
     if not (out / "pix2pix" / "ref" / "test_latest").is_dir():
-        test_dir = write_pairs(data / "pix2pix" / "test", count=1, seed=1)
+        write_pairs(data / "pix2pix" / "test", count=1, seed=1)
         run_cli("pix2pix-test", "--run", "ref", env=env_for(data, out))
     run_cli("report", "--pipeline", "pix2pix", "--run", "ref", env=env_for(data, out))
     page = (out / "pix2pix" / "ref" / "report.html").read_text()
