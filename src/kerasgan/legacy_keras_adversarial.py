@@ -21,6 +21,8 @@ Keras 1 name            Keras 2 meaning
 - get_updates(optimizer, params, constraints, loss)  optimizer.get_updates(loss=, params=)
   (Keras 2.1 applies constraints inside the layers, so they are dropped)
 """
+import warnings
+
 import keras
 
 keras_2 = int(keras.__version__.split(".")[0]) > 1
@@ -68,12 +70,14 @@ def Dense(units, W_regularizer=None, W_initializer="glorot_uniform", **kwargs):
 def BatchNormalization(mode=0, **kwargs):
     """BatchNormalization; Keras 2 knows only Keras 1's mode 0, so `mode` is dropped there.
 
+    As on master, any mode gives Keras 2's layer (master's example_gan_convolutional.py asks for
+    mode=2, per-batch statistics at test time too); a mode other than 0 warns that it changed.
     Note `axis` keeps its meaning: with channels-last tensors (TensorFlow's default) `axis=1`
     normalises image rows, not channels — what master's CIFAR-10 example did on TensorFlow."""
     if keras_2:
         if mode != 0:
-            raise ValueError("BatchNormalization(mode={}) has no Keras 2 equivalent; only mode=0 "
-                             "(feature-wise) exists since Keras 2.0".format(mode))
+            warnings.warn("BatchNormalization(mode={}): Keras 2 has only mode 0 (moving averages "
+                          "at test time); using it".format(mode), stacklevel=2)
         return keras.layers.BatchNormalization(**kwargs)
     return keras.layers.BatchNormalization(mode=mode, **kwargs)
 
