@@ -107,17 +107,15 @@ class AdversarialRun(object):
         self.optimizers = {"generator": opt_g, "discriminator": opt_d}
         self.device = determinism.describe_device(self.config["threads"])
         assert list(self.model.metrics_names) == LOSS_COLUMNS, self.model.metrics_names
+        self.rng, self.start = checkpoint.resume_point(saved, self.config["seed"], self.models,
+                                                       self.optimizers)
         if saved:
             state, groups = saved
-            checkpoint.restore(groups, self.models, self.optimizers)
-            self.rng = seeds.rng_from_state(state["rng"])
-            self.start = state["epoch"] + 1
             self.best = {"epoch": state["best_epoch"], "loss": state["best_loss"],
                          "generator": groups["best_generator"],
                          "discriminator": groups["best_discriminator"]}
         else:
-            self.rng = seeds.stream(self.config["seed"], "train")
-            self.start, self.best = 0, None
+            self.best = None
         # The history beyond the checkpoint belongs to epochs we are about to redo.
         self.rows = self.history.truncate(self.start - 1)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import seeds
 from .files import write_atomic
 from .runfolder import CHECKPOINTS, LATEST
 
@@ -86,6 +87,16 @@ def restore(groups, models=None, optimizers=None):
             raise ValueError("checkpoint holds %d weights for optimizer %s, the model has %d"
                              % (len(values), name, len(opt.weights)))
         K.batch_set_value(list(zip(opt.weights, values)))
+
+
+def resume_point(saved, seed, models=None, optimizers=None):
+    """Where an epoch-based run starts: (rng, first epoch). From SAVED, the (state, groups) that load()
+    returned, restoring MODELS and OPTIMIZERS; without one, SEED's fresh "train" stream at epoch 0."""
+    if not saved:
+        return seeds.stream(seed, "train"), 0
+    state, groups = saved
+    restore(groups, models, optimizers)
+    return seeds.rng_from_state(state["rng"]), state["epoch"] + 1
 
 
 def save(folder, state, groups, name=LATEST):

@@ -195,14 +195,8 @@ class _Run(object):
         self.net = build(self.config)
         self.models = {name: self.net[name] for name in FINAL_MODELS}
         self.device = determinism.describe_device(self.config["threads"])
-        if saved:
-            state, groups = saved
-            checkpoint.restore(groups, self.models, self.net["opts"])
-            self.rng = seeds.rng_from_state(state["rng"])
-            self.start = state["epoch"] + 1
-        else:
-            self.rng = seeds.stream(self.config["seed"], "train")
-            self.start = 0
+        self.rng, self.start = checkpoint.resume_point(saved, self.config["seed"], self.models,
+                                                       self.net["opts"])
         self.rows = self.history.truncate(self.start - 1)
 
     def train_epoch(self, epoch):

@@ -278,14 +278,8 @@ class _Run(object):
         self.models = {"generator": self.net["generator"], "discriminator": self.net["discriminator"]}
         self.optimizers = {"generator": self.net["opt_g"], "discriminator": self.net["opt_d"]}
         self.device = determinism.describe_device(self.config["threads"])
-        if saved:
-            state, groups = saved
-            checkpoint.restore(groups, self.models, self.optimizers)
-            self.rng = seeds.rng_from_state(state["rng"])
-            self.start = state["epoch"] + 1
-        else:
-            self.rng = seeds.stream(self.config["seed"], "train")
-            self.start = 0
+        self.rng, self.start = checkpoint.resume_point(saved, self.config["seed"], self.models,
+                                                       self.optimizers)
         self.rows = self.history.truncate(self.start - 1)
 
     def train_epoch(self, epoch):
