@@ -9,8 +9,11 @@ GAN_EPOCHS ?=## cartoon-train: DCGAN epochs (default 25)
 ENCODER_EPOCHS ?=## cartoon-train: encoder epochs after the GAN (default 10)
 CARTOON_NF ?=## cartoon-train: base filters (default 64: z 100 -> 4x4x512 -> ... -> 64x64x3)
 CARTOON_KERNEL ?=## cartoon-train: convolution kernel side (default 5, the DCGAN paper's code; the demo's 4 is PyTorch's DCGAN)
+CARTOON_JOINT ?=## cartoon-train: weight of |G(E(x)) - x| in G's loss while the GAN trains, E alongside (default 0: the seed's order)
 ATTR ?= glasses## cartoon-arithmetic: glasses, facial_hair or name=variant (hair_color=3)
 SCALE ?=## cartoon-arithmetic: multiple of the attribute vector (default 1.0)
+INVERSION ?=## cartoon-arithmetic: encoder (E(x), the seed's) or projection (E(x) refined by Adam on the pixel error; both reported)
+PROJECT_STEPS ?=## cartoon-arithmetic: projection's Adam steps (default 200)
 IMAGES ?=## cartoon-interpolate: two image names csA,csB (default: two chosen by SEED)
 
 cartoon_opt = $(if $(strip $(2)),$(1) '$(strip $(2))')
@@ -28,13 +31,14 @@ cartoon-train: cartoon-prepare | $(LEGACY_ENV) ## train the DCGAN, then the enco
 	$(LEGACY_RUN) cartoon-train $(CARTOON_SET_OPT) $(call cartoon_opt,--run,$(RUN)) \
 	  $(call cartoon_opt,--gan-epochs,$(GAN_EPOCHS)) $(call cartoon_opt,--encoder-epochs,$(ENCODER_EPOCHS)) \
 	  $(call cartoon_opt,--nf,$(CARTOON_NF)) $(call cartoon_opt,--kernel,$(CARTOON_KERNEL)) \
-	  $(call cartoon_opt,--batch-size,$(BATCH))
+	  $(call cartoon_opt,--batch-size,$(BATCH)) $(call cartoon_opt,--joint,$(CARTOON_JOINT))
 
 cartoon-generate: | $(LEGACY_ENV) ## N faces from the run's generator: OUT_DIR/cartoon/<RUN>/samples/grid.png
 	$(LEGACY_RUN) cartoon-generate $(CARTOON_RUN_OPT) $(call cartoon_opt,--n,$(N))
 
 cartoon-arithmetic: | $(LEGACY_ENV) ## imgs_base.png, imgs_<ATTR>_avg.png (+SCALE v), _sub (-SCALE v) and the flip share, in <RUN>/arithmetic/<ATTR>/
-	$(LEGACY_RUN) cartoon-arithmetic $(CARTOON_RUN_OPT) --attr '$(ATTR)' $(call cartoon_opt,--scale,$(SCALE)) $(call cartoon_opt,--n,$(N))
+	$(LEGACY_RUN) cartoon-arithmetic $(CARTOON_RUN_OPT) --attr '$(ATTR)' $(call cartoon_opt,--scale,$(SCALE)) $(call cartoon_opt,--n,$(N)) \
+	  $(call cartoon_opt,--inversion,$(INVERSION)) $(call cartoon_opt,--steps,$(PROJECT_STEPS))
 
 cartoon-interpolate: | $(LEGACY_ENV) ## G between two images' latents: OUT_DIR/cartoon/<RUN>/interpolate/<a>_<b>.png (IMAGES=csA,csB)
 	$(LEGACY_RUN) cartoon-interpolate $(CARTOON_RUN_OPT) $(call cartoon_opt,--images,$(IMAGES))
