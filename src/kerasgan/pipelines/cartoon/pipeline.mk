@@ -52,16 +52,18 @@ CARTOON_DEMO_DIR ?= generated/cartoon-demo## cartoon-demo: where everything goes
 CARTOON_DEMO_N ?= 1500## cartoon-demo: synthetic faces
 CARTOON_DEMO_NF ?= 16## cartoon-demo: base filters (the full DCGAN's 64 is ~6x slower per image here)
 CARTOON_DEMO_GAN_EPOCHS ?= 14## cartoon-demo: DCGAN epochs (batch 16: ~1,300 steps)
-CARTOON_DEMO_ENCODER_EPOCHS ?= 8## cartoon-demo: encoder epochs
+CARTOON_DEMO_ENCODER_EPOCHS ?= 2## cartoon-demo: encoder epochs after the GAN (E already trains alongside it: CARTOON_DEMO_JOINT)
+CARTOON_DEMO_JOINT ?= 10## cartoon-demo: CARTOON_JOINT of the demo (G also learns to redraw the real faces E encodes)
+CARTOON_DEMO_PROJECT_STEPS ?= 100## cartoon-demo: projection steps (the arithmetic reports the encoder and the projection)
 CARTOON_DEMO_MAKE = $(MAKE) --no-print-directory DATA_DIR='$(abspath $(CARTOON_DEMO_DIR))/data' \
   OUT_DIR='$(abspath $(CARTOON_DEMO_DIR))' RUN=demo CARTOON_SET=synthetic CARTOON_SYNTHETIC_N=$(CARTOON_DEMO_N)
 
 .PHONY: cartoon-demo
-cartoon-demo: setup ## synthetic faces -> DCGAN + encoder (NF 16, kernel 4, batch 16) -> add/remove glasses with the flip share -> report, offline (< 5 min)
+cartoon-demo: setup ## synthetic faces -> DCGAN + encoder (NF 16, kernel 4, batch 16, joint) -> add/remove glasses (encoder and projection) with the flip shares -> report, offline (< 5 min)
 	@mkdir -p '$(abspath $(CARTOON_DEMO_DIR))'; date +%s > '$(abspath $(CARTOON_DEMO_DIR))/.cartoon-demo-started'
 	$(CARTOON_DEMO_MAKE) cartoon-train CARTOON_NF=$(CARTOON_DEMO_NF) CARTOON_KERNEL=4 BATCH=16 \
-	  GAN_EPOCHS=$(CARTOON_DEMO_GAN_EPOCHS) ENCODER_EPOCHS=$(CARTOON_DEMO_ENCODER_EPOCHS)
-	$(CARTOON_DEMO_MAKE) cartoon-arithmetic ATTR=glasses N=16
+	  GAN_EPOCHS=$(CARTOON_DEMO_GAN_EPOCHS) ENCODER_EPOCHS=$(CARTOON_DEMO_ENCODER_EPOCHS) CARTOON_JOINT=$(CARTOON_DEMO_JOINT)
+	$(CARTOON_DEMO_MAKE) cartoon-arithmetic ATTR=glasses N=16 INVERSION=projection PROJECT_STEPS=$(CARTOON_DEMO_PROJECT_STEPS)
 	$(CARTOON_DEMO_MAKE) cartoon-interpolate
 	$(CARTOON_DEMO_MAKE) cartoon-generate N=64
 	$(CARTOON_DEMO_MAKE) cartoon-report

@@ -99,6 +99,10 @@ def encoder(ctx):
         parts.append("<p>Objective: %s x mean (E(G(z)) - z)^2 (latent regression on G's samples) + %s x "
                      "mean |G(E(x)) - x| (reconstruction of real images through the frozen G).</p>"
                      % (esc(objective.get("latent_regression")), esc(objective.get("reconstruction_l1"))))
+    if (ctx.config or {}).get("joint"):
+        parts.append("<p>Joint: E trained alongside the GAN too, and G's loss had %s x mean |G(E(x)) - x| "
+                     "(CARTOON_JOINT), so that G learns to redraw the real faces E encodes.</p>"
+                     % esc(ctx.config["joint"]))
     if recovery:
         parts.append(table([("relative latent recovery error |E(G(z)) - z|^2 / |z|^2", "%.3f" % recovery["recovery_error"]),
                             ("mean cosine(E(G(z)), z)", "%.3f" % recovery["recovery_cosine"]),

@@ -1,7 +1,7 @@
 """`make cartoon-train`: seed 002's Cartoon Set DCGAN, then its encoder; resumable and exact.
 
     make cartoon-train [RUN=default] [CARTOON_SET=synthetic|FOLDER] [GAN_EPOCHS=25]
-                       [ENCODER_EPOCHS=10] [NF=64] [BATCH=64] [SEED=0]
+                       [ENCODER_EPOCHS=10] [NF=64] [BATCH=64] [CARTOON_JOINT=0] [SEED=0]
 
 Phase 1 (epochs 0 .. GAN_EPOCHS-1): the DCGAN (models.py), Adam(2e-4, beta1 0.5) for both, batch 64,
 per batch one D step on real and generated images (separate batches, so separate batch-norm
@@ -13,6 +13,9 @@ beta1 0.5), two terms per batch (README "Fidelity" says why both):
                        ones G draws back: the arithmetic starts from real images)
 G runs in inference mode there (moving batch-norm statistics), as it does when the arithmetic
 draws; E has no batch norm.
+JOINT=w > 0 (not the seed's order; docs/cartoon-arithmetic.md): E also takes its step in every
+GAN batch, and G's loss gains w x mean |G(E(x)) - x|, so that G learns to redraw every real face
+E encodes instead of only those D likes best (a face G can't draw can't be edited).
 
 Every random number (shuffles, latents) comes from the checkpointed numpy stream "train"; one
 checkpoint (kit.checkpoint) holds G, D, E and their three optimizers, the epoch and the RNG, so a
