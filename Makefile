@@ -13,7 +13,7 @@ OUT_DIR ?= generated## results of runs: <pipeline>/<RUN>/
 SEED ?= 0## the one seed behind every random source (also PYTHONHASHSEED)
 PYTHON ?=## Python 3.7 interpreter for .venv (default: python3.7 on PATH, else newest pyenv 3.7.*)
 VENV ?= $(if $(filter mkl,$(FLAVOUR)),.venv-mkl,.venv)## the legacy environment (Python 3.7, TF 1.14, Keras 2.1.2; FLAVOUR=mkl: .venv-mkl)
-FLAVOUR ?= cpu## which lock the legacy environment installs: cpu, gpu, or mkl (opt-in: intel-tensorflow 1.14, MKL-DNN; README Benchmarks)
+FLAVOUR ?= cpu## which lock the legacy environment installs: cpu, gpu, or mkl (opt-in: intel-tensorflow 1.14, MKL-DNN; docs/environment.md#the-mkl-dnn-flavour)
 IMAGE ?= kerasgan## Docker image name prefix (RUNNER=docker)
 RUNNER ?= $(shell docker image inspect "$(IMAGE):$$(docker/gpu-flavour)" >/dev/null 2>&1 && echo docker || echo local)## local or docker (default: docker when an engine answers and this machine's image exists)
 PYTEST_ARGS ?=## extra arguments for pytest, e.g. -k shim
@@ -35,7 +35,7 @@ SITE = $(VENV)/lib/python3.7/site-packages
 # How a stage runs in the legacy environment. RUNNER=docker replaces this (docker section below).
 LEGACY_RUN = $(VENV)/bin/python -m kerasgan
 
-# How a stage runs in the ingestion environment (download, reshape: untrusted web content; README "Security").
+# How a stage runs in the ingestion environment (download, reshape: untrusted web content; docs/security.md#two-environments).
 INGEST_LOCK := $(REQ)/ingest.txt
 INGEST_STAMP := $(INGEST_VENV)/.installed
 INGEST_RUN = $(INGEST_VENV)/bin/python -m kerasgan
@@ -65,7 +65,7 @@ help: ## list targets and variables, grouped by pipeline
 	    | while IFS=$$'\t' read -r name text; do printf '  %-24s %s\n' "$$name" "$$text"; done; \
 	done
 
-# ---------------------------------------------------------------- environment (issue: pinned legacy stack)
+# ---------------------------------------------------------------- environment: the pinned legacy stack
 .PHONY: setup system-packages
 setup: $(SYSTEM_ENV) $(LEGACY_ENV) $(INGEST_ENV) ## install missing system packages, create the environments and install the hashed locks (idempotent)
 
@@ -139,7 +139,7 @@ test: $(STAMP) $(INGEST_STAMP) $(TOOLS)/bin/uv ## run the test suite (creates th
 clean: ## remove the environments (data/ and generated/ are never touched)
 	rm -rf $(VENV) $(TOOLS) $(INGEST_VENV)
 
-# ---------------------------------------------------------------- docker (issue 3)
+# ---------------------------------------------------------------- docker
 # Images (docker/Dockerfile.*): cpu, gpu (CUDA 10.0, GPUs up to Turing), gpu-current (NGC TF1 base,
 # Ampere and newer; unverified here) and ingest. Every install is offline from docker/wheelhouse.
 DOCKER ?= docker## container engine client (RUNNER=docker, docker-test)
@@ -245,8 +245,8 @@ PIPELINE_MAKEFILES := src/kerasgan/pipelines/pikachu/pipeline.mk \
   $(filter-out src/kerasgan/pipelines/pikachu/pipeline.mk,$(sort $(wildcard src/kerasgan/pipelines/*/pipeline.mk)))
 include $(PIPELINE_MAKEFILES)
 
-# ---------------------------------------------------------------- benchmarks (issue 13)
+# ---------------------------------------------------------------- benchmarks
 include src/kerasgan/bench/bench.mk
 
-# ---------------------------------------------------------------- notebooks (issue 14)
+# ---------------------------------------------------------------- notebooks
 include src/kerasgan/notebook/notebook.mk

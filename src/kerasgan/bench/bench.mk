@@ -1,4 +1,4 @@
-# help: Benchmarks (issue 13): make bench
+# help: Benchmarks: make bench
 # Our code next to a plain reference doing the same work, case by case (kerasgan/bench/cases.py).
 BENCH_EPOCHS ?=## bench: measured epochs of the full-size GAN cases, one per round, ours and reference alternating (default 2; ~4 min each here)
 BENCH_CASES ?=## bench: comma-separated cases to run (default: all but the opt-in *-tfdefault and *-mkl ones; kerasgan/bench/cases.py)

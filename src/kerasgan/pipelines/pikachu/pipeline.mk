@@ -26,7 +26,7 @@ download: $(INGEST_ENV) ## find image URLs for KEYWORDS (SOURCE) and fetch them 
 reshape: $(INGEST_ENV) ## square downloads/*/* into DATA_DIR/reshaped/<n>.jpg (RESHAPE_SIZE), report bad files and duplicates
 	$(INGEST_RUN) reshape --size '$(RESHAPE_SIZE)' --dedupe '$(DEDUPE)' $(if $(JOBS),--jobs '$(JOBS)')
 
-# ---- filter and label (issue 4)
+# ---- filter and label
 TARGET ?= pikachu## filter/label: the wanted class, labeled/*/<TARGET>/ (the CNN's probability means "is TARGET")
 CLASSES ?=## label: classes to click through, comma-separated (default: TARGET,others)
 THRESHOLD ?= 0.99## filter: copy reshaped images with probability >= THRESHOLD to predicted/ (original: int(p*100) >= 99)
@@ -74,7 +74,7 @@ label: | $(LEGACY_ENV) ## local page (127.0.0.1:PORT) to click reshaped/ images 
 	$(LEGACY_RUN) label --target '$(TARGET)' --classes '$(CLASSES)' --port $(PORT) --seed $(SEED) \
 	  --valid-ratio $(VALID_RATIO)
 
-# ---- GAN training (issue 5)
+# ---- GAN training
 # Empty defaults here mean "the Python default" (kerasgan/pikachu_gan/train.py, DEFAULTS table).
 RUN ?=## train/generate: run name, OUT_DIR/pikachu/<RUN>/ (default: default)
 EPOCHS ?=## train: epochs in all; a larger value extends a finished run (default 50001, the original's)
@@ -103,7 +103,7 @@ generate: | $(LEGACY_ENV) ## sample a trained run into OUT_DIR/pikachu/<RUN>/sam
 	$(LEGACY_RUN) generate --seed $(SEED) $(call gan_opt,--run,$(RUN)) $(call gan_opt,--n,$(N)) \
 	  $(call gan_opt,--nice,$(NICE)) $(call gan_opt,--epoch,$(EPOCH))
 
-# ---- demo and report (issue 6)
+# ---- demo and report
 # `make demo`: every stage, offline, on an embedded corpus. The colour emoji of Debian's
 # fonts-noto-color-emoji are rendered into DEMO_DIR/data/demo-corpus/, served by a local image
 # search on loopback (demo-search: HTTP results page, HTTPS images), downloaded by the real

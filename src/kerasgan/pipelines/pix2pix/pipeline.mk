@@ -1,5 +1,5 @@
 # help: pix2pix chimera (seed 004): make pix2pix-preprocess pix2pix-train pix2pix-test; make pix2pix-demo
-# Edges -> image with a U-Net and a 70x70 PatchGAN (kerasgan/pipelines/pix2pix/, README "pix2pix").
+# Edges -> image with a U-Net and a 70x70 PatchGAN (kerasgan/pipelines/pix2pix/, docs/pix2pix.md).
 # Empty defaults mean "the Python default" (pix2pix/train.py, DEFAULTS table).
 
 INPUT ?=## pix2pix-preprocess/-test: folder of images (untrusted: decoded with reshape's limits)
@@ -37,7 +37,7 @@ pix2pix-report: | $(LEGACY_ENV) ## write OUT_DIR/pix2pix/<RUN>/report.html: data
 	$(LEGACY_RUN) report --pipeline pix2pix $(call p2p_opt,--run,$(RUN))
 
 # ---- demo: the seed's animals from Noto Color Emoji (kerasgan/pipelines/pix2pix/demo.py), offline.
-# Settings chosen by measuring this 2-core machine (README "pix2pix"): SIZE 64 (U-Net depth 6),
+# Settings chosen by measuring this 2-core machine (docs/pix2pix.md#the-demo): SIZE 64 (U-Net depth 6),
 # NGF 16 (more epochs beat more channels in a few minutes), 9 animals x P2P_DEMO_EPOCHS, lsgan.
 P2P_DEMO_DIR ?= generated/pix2pix-demo## pix2pix-demo: where everything goes (DATA_DIR=<it>/data, OUT_DIR=<it>)
 P2P_DEMO_EPOCHS ?= 400## pix2pix-demo: epochs over the 9 animals (~0.3 s each here at NGF 16)
