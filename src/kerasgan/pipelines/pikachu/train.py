@@ -7,7 +7,7 @@ the filter kept (DATA_DIR/predicted/). Command:
     make train [RUN=default] [EPOCHS=50001] [SAVE_EVERY=100] [NCH=512] [KERNEL=7] [DROPOUT=0.5]
                [SIZE=32] [SEED=0] [DETERMINISTIC=0] [TRAIN_DIR=DATA_DIR/predicted]
 
-Output: OUT_DIR/pikachu/<RUN>/ (layout in kerasgan.pikachu_gan.runfolder and the README).
+Output: OUT_DIR/pikachu/<RUN>/ (layout in kerasgan.kit.runfolder and the README).
 The same command with the same RUN resumes where it stopped; another config is refused.
 
 The training loop is kerasgan.kit.adversarial's (shared with the keras-adversarial book examples):
