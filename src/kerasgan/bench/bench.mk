@@ -7,7 +7,7 @@ BENCH_THREADS ?=## bench: TF intra-op threads of every case (default: as make tr
 
 .PHONY: bench
 bench: | $(LEGACY_ENV) ## time our trainers/stages vs plain reference loops: table + OUT_DIR/bench/<time>.json
-	$(VENV)/bin/python -m kerasgan bench --quick '$(BENCH_QUICK)' --ingest-python '$(abspath $(INGEST_VENV))/bin/python' \
+	$(LEGACY_RUN) bench --quick '$(BENCH_QUICK)' --ingest-python '$(abspath $(INGEST_VENV))/bin/python' \
 	  $(if $(strip $(BENCH_EPOCHS)),--epochs '$(strip $(BENCH_EPOCHS))') \
 	  $(if $(strip $(BENCH_CASES)),--cases '$(strip $(BENCH_CASES))') \
 	  $(if $(strip $(BENCH_THREADS)),--threads '$(strip $(BENCH_THREADS))')
