@@ -250,3 +250,6 @@ include src/kerasgan/bench/bench.mk
 
 # ---------------------------------------------------------------- notebooks (issue 14)
 include src/kerasgan/notebook/notebook.mk
+
+# ---------------------------------------------------------------- sweeps
+include src/kerasgan/sweep/sweep.mk

@@ -1,0 +1,76 @@
+"""The sweep's table: OUT_DIR/sweeps/<name>/results.csv, one row per point (docs/sweeps.md).
+
+Columns: one per grid variable, `run_dir`, `status`, `seconds`, then the metrics: `final_<m>` and
+`best_<m>` for each score the run's summary.json keeps (the evaluation's FID, KID, precision,
+recall, ...), and `last_<column>` for each number of the run's last history.csv row (its losses).
+"""
+import csv
+import io
+import math
+
+from ..kit.files import read_json, write_atomic  # noqa: F401  (read_json: for point and report)
+
+RESULTS = "results.csv"
+FIXED = ("run_dir", "status", "seconds")
+
+
+def last_row(path):
+    try:
+        with open(path, newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError:
+        return {}
+    return rows[-1] if rows else {}
+
+
+def _number(value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def metrics(summary, history_last):
+    """final_/best_ scores from summary.json's evaluation block, last_ numbers from history.csv."""
+    found = {}
+    scores = (summary or {}).get("evaluation") or {}
+    for when, prefix in (("last", "final_"), ("best", "best_")):
+        for name, value in sorted((scores.get(when) or {}).items()):
+            if _number(value) is not None:
+                found[prefix + name] = _number(value)
+    for name, value in (history_last or {}).items():
+        if name != "epoch" and _number(value) is not None:
+            found["last_" + name] = _number(value)
+    return found
+
+
+def row(settings, result):
+    """One results.csv row from a point's settings and what its worker returned."""
+    summary = result.get("summary") or {}
+    out = dict(settings)
+    out.update(run_dir=result["run_dir"], status=summary.get("status", "failed"),
+               seconds=round(result.get("seconds") or 0.0, 1))
+    out.update(metrics(summary, result.get("history_last")))
+    return out
+
+
+def columns(grid, rows):
+    """Grid variables, the fixed columns, then every metric in first-seen order."""
+    names = list(grid) + list(FIXED)
+    for item in rows:
+        names.extend(k for k in item if k not in names)
+    return names
+
+
+def write(path, grid, rows):
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns(grid, rows), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomic(path, buffer.getvalue().encode())
+
+
+def read(path):
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
