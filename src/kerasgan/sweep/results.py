@@ -23,12 +23,12 @@ def last_row(path):
     return rows[-1] if rows else {}
 
 
-def _number(value):
+def number(value):
     try:
-        number = float(value)
+        result = float(value)
     except (TypeError, ValueError):
         return None
-    return number if math.isfinite(number) else None
+    return result if math.isfinite(result) else None
 
 
 def metrics(summary, history_last):
@@ -37,11 +37,11 @@ def metrics(summary, history_last):
     scores = (summary or {}).get("evaluation") or {}
     for when, prefix in (("last", "final_"), ("best", "best_")):
         for name, value in sorted((scores.get(when) or {}).items()):
-            if _number(value) is not None:
-                found[prefix + name] = _number(value)
+            if number(value) is not None:
+                found[prefix + name] = number(value)
     for name, value in (history_last or {}).items():
-        if name != "epoch" and _number(value) is not None:
-            found["last_" + name] = _number(value)
+        if name != "epoch" and number(value) is not None:
+            found["last_" + name] = number(value)
     return found
 
 
@@ -63,12 +63,16 @@ def columns(grid, rows):
     return names
 
 
-def write(path, grid, rows):
+def write_rows(path, names, rows):
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, columns(grid, rows), lineterminator="\n")
+    writer = csv.DictWriter(buffer, names, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     write_atomic(path, buffer.getvalue().encode())
+
+
+def write(path, grid, rows):
+    write_rows(path, columns(grid, rows), rows)
 
 
 def read(path):
