@@ -1,8 +1,9 @@
 """The sweep's table: OUT_DIR/sweeps/<name>/results.csv, one row per point (docs/sweeps.md).
 
 Columns: one per grid variable, `run_dir`, `status`, `seconds`, then the metrics: `final_<m>` and
-`best_<m>` for each score the run's summary.json keeps (the evaluation's FID, KID, precision,
-recall, ...), and `last_<column>` for each number of the run's last history.csv row (its losses).
+`best_<m>` for each score the run's summary.json keeps at its last and best-by-FID grid epoch
+(FID, KID, precision, recall, ... when the run was trained with EVAL_N), and `last_<column>`
+for each number of the run's last history.csv row (its losses).
 """
 import csv
 import io
@@ -32,10 +33,11 @@ def number(value):
 
 
 def metrics(summary, history_last):
-    """final_/best_ scores from summary.json's evaluation block, last_ numbers from history.csv."""
+    """final_/best_ scores from summary.json's quality block (the run's EVAL_N scores at its last
+    and its best-by-FID grid epoch), last_ numbers from history.csv."""
     found = {}
-    scores = (summary or {}).get("evaluation") or {}
-    for when, prefix in (("last", "final_"), ("best", "best_")):
+    scores = (summary or {}).get("quality") or {}
+    for when, prefix in (("last", "final_"), ("best_fid", "best_")):
         for name, value in sorted((scores.get(when) or {}).items()):
             if number(value) is not None:
                 found[prefix + name] = number(value)
@@ -49,7 +51,8 @@ def row(settings, result):
     """One results.csv row from a point's settings and what its worker returned."""
     summary = result.get("summary") or {}
     out = dict(settings)
-    out.update(run_dir=result["run_dir"], status=summary.get("status", "failed"),
+    status = "finished" if result.get("finished") else summary.get("status", "failed")
+    out.update(run_dir=result["run_dir"], status=status,
                seconds=round(result.get("seconds") or 0.0, 1))
     out.update(metrics(summary, result.get("history_last")))
     return out
