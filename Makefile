@@ -19,7 +19,7 @@ RUNNER ?= $(shell docker image inspect "$(IMAGE):$$(docker/gpu-flavour)" >/dev/n
 # Probed once per make: the sub-makes (SUBMAKE below) get the answer on their command line.
 RUNNER := $(RUNNER)
 PYTEST_ARGS ?=## extra arguments for pytest, e.g. -k shim
-INGEST_PYTHON ?=## Python 3.10+ for .venv-ingest (default: python3.13 ... python3.10, then python3 on PATH)
+INGEST_PYTHON ?=## Python 3.10+ for .venv-ingest and .venv-sweep (default: python3.13 ... python3.10, then python3 on PATH)
 INGEST_VENV ?= .venv-ingest## the ingestion environment for download/reshape (maintained Python, current Pillow)
 SYSTEM_PACKAGES ?= 1## setup: install the missing system packages of docker/system-packages (Chromium, chromedriver, emoji font; as root or by sudo -n); 0 = skip, you install them
 

@@ -21,14 +21,14 @@ from kerasgan.sweep import spec, stats
 SWEEP_PYTHON = ROOT / ".venv-sweep" / "bin" / "python"
 pytestmark = pytest.mark.skipif(not SWEEP_PYTHON.exists(), reason=".venv-sweep missing (make setup)")
 
-BASE = {"ADV_DATA": "digits", "ADV_LIMIT": "128", "EPOCHS": "4"}
+BASE = {"ADV_DATA": "digits", "ADV_LIMIT": "64", "EPOCHS": "3"}
 SWEEP_FILE = """pipeline: adversarial-mnist
-base: {ADV_DATA: digits, ADV_LIMIT: 128, EPOCHS: 4}
+base: {ADV_DATA: digits, ADV_LIMIT: 64, EPOCHS: 3}
 grid: {ADV_HIDDEN: [16, 32], SEED: [0, 1]}
 """
 POINTS = [("16", "0"), ("16", "1"), ("32", "0"), ("32", "1")]
 COMPARED = ("checkpoints/latest.npz", "history.csv", "generator.h5", "discriminator.h5",
-            "epoch-003.png")
+            "epoch-002.png")
 
 
 def run_name(hidden, seed):
@@ -99,7 +99,7 @@ def test_points_and_run_names(sweep_file):
     sweep = spec.load(str(sweep_file))
     assert [p.run for p in spec.points(sweep)] == [run_name(h, s) for h, s in POINTS]
     assert spec.make_variables(sweep, spec.points(sweep)[1].settings, "/s", "/o") == \
-        ["ADV_DATA=digits", "ADV_LIMIT=128", "EPOCHS=4", "ADV_HIDDEN=16", "SEED=1"]
+        ["ADV_DATA=digits", "ADV_LIMIT=64", "EPOCHS=3", "ADV_HIDDEN=16", "SEED=1"]
     assert spec.group_key(sweep, spec.points(sweep)[3].settings) == (("ADV_HIDDEN", "32"),)
 
 
@@ -140,7 +140,7 @@ def test_dry_run_lists_points_and_trains_nothing(sweep_file, tmp_path):
     assert result.returncode == 0, result.stdout
     for hidden, seed in POINTS:
         assert "new       %s" % (tmp_path / "adversarial-mnist" / run_name(hidden, seed)) in result.stdout
-    assert "make adversarial-mnist-train RUN=%s ADV_DATA=digits ADV_LIMIT=128 EPOCHS=4 ADV_HIDDEN=32 " \
+    assert "make adversarial-mnist-train RUN=%s ADV_DATA=digits ADV_LIMIT=64 EPOCHS=3 ADV_HIDDEN=32 " \
            "SEED=1" % run_name("32", "1") in result.stdout
     assert not (tmp_path / "adversarial-mnist").exists()
 

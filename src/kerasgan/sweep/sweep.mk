@@ -7,12 +7,11 @@ SWEEP_DRY ?=## sweep: 1 = print the points, their run folders and make commands;
 SWEEP_ADDRESS ?=## sweep, sweep-worker: a running Dask scheduler, tcp://host:8786 (default: a local cluster)
 SWEEP_THREADS ?= 1## sweep: CPU threads per run; local workers = cores / SWEEP_THREADS (one per GPU with GPUs)
 SWEEP_WORKERS ?=## sweep, sweep-worker: number of workers here (default: from the machine, as above)
-SWEEP_PORT ?= 8786## sweep-scheduler: the port it listens on
-SWEEP_PYTHON ?=## Python 3.10+ for .venv-sweep (default: as INGEST_PYTHON)
 
 SWEEP_VENV := .venv-sweep
 SWEEP_LOCK := $(REQ)/sweep.txt
 SWEEP_STAMP := $(SWEEP_VENV)/.installed
+SWEEP_PORT := 8786
 SWEEP_RUN = $(SWEEP_VENV)/bin/python -m kerasgan
 # Settings of this machine that its points should see too, when given on the command line.
 SWEEP_FORWARD = $(foreach v,RUNNER FLAVOUR IMAGE,$(if $(filter command line,$(origin $(v))),$(v)=$($(v))))
@@ -23,7 +22,7 @@ setup: $(SWEEP_STAMP)
 test: | $(SWEEP_STAMP)
 
 $(SWEEP_STAMP): $(SWEEP_LOCK) docker/find-python-ingest
-	@py="$$(docker/find-python-ingest '$(SWEEP_PYTHON)')"; \
+	@py="$$(docker/find-python-ingest '$(INGEST_PYTHON)')"; \
 	if [ ! -x $(SWEEP_VENV)/bin/python ] || ! $(SWEEP_VENV)/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then \
 	  echo "setup: creating $(SWEEP_VENV) from $$py"; rm -rf $(SWEEP_VENV); "$$py" -m venv $(SWEEP_VENV); fi
 	$(SWEEP_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r $(SWEEP_LOCK)
@@ -44,7 +43,7 @@ sweep-report: | $(LEGACY_ENV) ## OUT_DIR/sweeps/<stem>/report.html: mean and 95%
 	@test -n '$(SWEEP)' || { echo "sweep-report: give SWEEP=sweeps/<name>.yaml" >&2; exit 2; }
 	$(LEGACY_RUN) sweep-report --sweep '$(SWEEP)'
 
-sweep-scheduler: | $(SWEEP_STAMP) ## start a Dask scheduler on this machine (SWEEP_PORT) for SWEEP_ADDRESS=tcp://<host>:<port>
+sweep-scheduler: | $(SWEEP_STAMP) ## start a Dask scheduler on this machine (port 8786) for SWEEP_ADDRESS=tcp://<this host>:8786
 	$(SWEEP_VENV)/bin/dask scheduler --port '$(SWEEP_PORT)' --no-dashboard
 
 sweep-worker: | $(SWEEP_STAMP) $(LEGACY_ENV) ## join SWEEP_ADDRESS with SWEEP_WORKERS workers, one point at a time each
