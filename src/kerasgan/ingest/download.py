@@ -40,6 +40,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .. import paths
+from ..errors import UserError
 from . import imagetypes
 from .search import DEFAULT_SEARCH_URLS, SOURCES, BrowserSearch, SearchError, urls_from_file
 
@@ -578,18 +579,15 @@ def main(args):
 
     if args.source == "urls":
         if not args.urls:
-            print("download: --source urls needs --urls FILE (make download SOURCE=urls URLS=file.txt)", file=sys.stderr)
-            return 2
+            raise UserError("--source urls needs --urls FILE (make download SOURCE=urls URLS=file.txt)")
         if not os.path.isfile(args.urls):
-            print("download: URLS=%s is not a file" % args.urls, file=sys.stderr)
-            return 2
+            raise UserError("URLS=%s is not a file" % args.urls)
         jobs = [(Path(args.urls).stem or "urls", None)]
         finder = None
     else:
         keywords = [k.strip() for k in args.keywords.split(",") if k.strip()]
         if not keywords:
-            print("download: no keywords given (KEYWORDS=a,b,c)", file=sys.stderr)
-            return 2
+            raise UserError("no keywords given (KEYWORDS=a,b,c)")
         jobs = [(k, None) for k in keywords]
         finder = BrowserSearch(args.source, args.search_url, args.chromedriver, args.browser,
                                scrolls=args.scrolls, pause=args.scroll_pause)

@@ -8,7 +8,6 @@ train_on_batch per batch of 32, latents fed from the run's checkpointed RNG (the
 them in the graph), a checkpoint after every grid, so SIGKILL + the same command gives the same bytes.
 """
 import json
-import sys
 from pathlib import Path
 
 from . import data as data_module
@@ -159,14 +158,10 @@ class Run(adversarial.AdversarialRun):
 
 
 def main(pipeline, args):
-    try:
-        images = data_module.load(pipeline, args.data, args.seed, args.per_class, args.limit)
-        config = resolve_config(pipeline, args, images)
-        folder = runfolder.run_dir(pipeline, args.run)
-        runfolder.check_config(folder, config, MUTABLE_KEYS)
-    except (data_module.LoadError, runfolder.ConfigMismatch) as error:
-        print("%s: error: %s" % (pipeline, error), file=sys.stderr)
-        return 2
+    images = data_module.load(pipeline, args.data, args.seed, args.per_class, args.limit)
+    config = resolve_config(pipeline, args, images)
+    folder = runfolder.run_dir(pipeline, args.run)
+    runfolder.check_config(folder, config, MUTABLE_KEYS)
     if args.dry_run:
         print(json.dumps(config, indent=2, sort_keys=True))
         return 0

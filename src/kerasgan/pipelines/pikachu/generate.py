@@ -12,18 +12,18 @@ most real. Writes sample-<rank>.png (rank 000 = best scored when NICE=1), grid.p
 import csv
 import io
 import json
-import sys
 
 import numpy as np
 
 from . import PIPELINE, models
 from .train import BATCH_SIZE
+from ...errors import UserError
 from ...kit import checkpoint, runfolder, seeds
 
 NICE_FACTOR = 20   # keras-dcgan --nice: 20 x batch candidates
 
 
-class GenerateError(Exception):
+class GenerateError(UserError):
     pass
 
 
@@ -119,10 +119,6 @@ def generate(run, n=100, nice=False, epoch="best", seed=0, log=print):
 
 
 def main(args):
-    try:
-        generate(args.run, args.n, bool(args.nice), args.epoch, args.seed,
-                 log=lambda *a: print(*a, flush=True))
-    except GenerateError as error:
-        print("generate: error: %s" % error, file=sys.stderr)
-        return 2
+    generate(args.run, args.n, bool(args.nice), args.epoch, args.seed,
+             log=lambda *a: print(*a, flush=True))
     return 0

@@ -18,7 +18,6 @@ sampled them in the graph with K.random_normal) and, here, the seeds of the disc
 dropout masks. TF1's own random ops restart in every session, which would make a resumed run
 differ from an uninterrupted one.
 """
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -112,14 +111,10 @@ def resolve_config(args, data_digest, n_images, train_dir):
 
 def main(args):
     train_dir = Path(args.train_dir) if args.train_dir else default_train_dir()
-    try:
-        images, sources, digest = load_training_images(train_dir, args.size, BATCH_SIZE, log=log)
-        config = resolve_config(args, digest, len(images), train_dir)
-        folder = runfolder.run_dir(PIPELINE, args.run)
-        runfolder.check_config(folder, config, MUTABLE_KEYS)
-    except (DataError, runfolder.ConfigMismatch) as error:
-        print("train: error: %s" % error, file=sys.stderr)
-        return 2
+    images, sources, digest = load_training_images(train_dir, args.size, BATCH_SIZE, log=log)
+    config = resolve_config(args, digest, len(images), train_dir)
+    folder = runfolder.run_dir(PIPELINE, args.run)
+    runfolder.check_config(folder, config, MUTABLE_KEYS)
     if args.dry_run:
         import json
         print(json.dumps(config, indent=2, sort_keys=True))

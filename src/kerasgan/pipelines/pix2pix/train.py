@@ -27,7 +27,6 @@ Output: OUT_DIR/pix2pix/<RUN>/: config.json, history.csv, checkpoints/latest.npz
 epochs and when stopped by SIGINT/SIGTERM; + snapshot-<n>, for `make pix2pix-test EPOCH=<n>`), epoch-<n>.png (edges | output |
 image for a few fixed training pairs), timelapse.gif, logs/, summary.json, generator.h5.
 """
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +35,7 @@ from . import PIPELINE, models
 from ... import paths
 from ...kit import checkpoint, runfolder, seeds
 from ...kit.progress import log
+from ...errors import UserError
 
 # Defaults (REFERENCE.md §5 unless said otherwise).
 DEFAULTS = {
@@ -61,7 +61,7 @@ HISTORY_COLUMNS = ["epoch", "lr", "loss_G_GAN", "loss_G_L1", "loss_D_real", "los
 MUTABLE_KEYS = ("epochs", "keep_snapshots", "train_dir")
 
 
-class DataError(Exception):
+class DataError(UserError):
     pass
 
 
@@ -147,24 +147,20 @@ def resolve_config(args, n_images, digest, train_dir):
 
 def main(args):
     train_dir = Path(args.train_dir) if args.train_dir else default_train_dir()
-    try:
-        if not train_dir.is_dir():
-            raise DataError("%s does not exist: run `make pix2pix-preprocess INPUT=... PHASE=train`"
-                            % train_dir)
-        edges, images, _ = load_pairs(train_dir)
-        if not edges or any(i is None for i in images):
-            raise DataError("%s needs image|edges pairs (found %d files, %d without target)"
-                            % (train_dir, len(edges), sum(i is None for i in images)))
-        from ...kit.files import sha256_file as sha256
-        import hashlib
-        digest = hashlib.sha256(b"".join(sha256(p).encode() for p in
-                                         sorted(train_dir.glob("*.png")))).hexdigest()
-        config = resolve_config(args, len(edges), digest, train_dir)
-        folder = runfolder.run_dir(PIPELINE, args.run)
-        runfolder.check_config(folder, config, MUTABLE_KEYS)
-    except (DataError, runfolder.ConfigMismatch) as error:
-        print("pix2pix-train: error: %s" % error, file=sys.stderr)
-        return 2
+    if not train_dir.is_dir():
+        raise DataError("%s does not exist: run `make pix2pix-preprocess INPUT=... PHASE=train`"
+                        % train_dir)
+    edges, images, _ = load_pairs(train_dir)
+    if not edges or any(i is None for i in images):
+        raise DataError("%s needs image|edges pairs (found %d files, %d without target)"
+                        % (train_dir, len(edges), sum(i is None for i in images)))
+    from ...kit.files import sha256_file as sha256
+    import hashlib
+    digest = hashlib.sha256(b"".join(sha256(p).encode() for p in
+                                     sorted(train_dir.glob("*.png")))).hexdigest()
+    config = resolve_config(args, len(edges), digest, train_dir)
+    folder = runfolder.run_dir(PIPELINE, args.run)
+    runfolder.check_config(folder, config, MUTABLE_KEYS)
     if args.dry_run:
         import json
         print(json.dumps(config, indent=2, sort_keys=True))
