@@ -18,7 +18,7 @@ import numpy as np
 from . import PIPELINE, models
 from .train import BATCH_SIZE
 from ...errors import UserError
-from ...kit import checkpoint, runfolder, seeds
+from ...kit import checkpoint, cli, runfolder, seeds
 
 NICE_FACTOR = 20   # keras-dcgan --nice: 20 x batch candidates
 
@@ -28,12 +28,10 @@ class GenerateError(UserError):
 
 
 def configure(parser):
-    parser.add_argument("--run", default="default", help="run name: OUT_DIR/pikachu/<RUN>/")
-    parser.add_argument("--n", type=int, default=100, help="number of samples")
+    cli.run_arguments(parser, PIPELINE)
+    cli.sample_arguments(parser, "best", "best, last, or a grid epoch number")
     parser.add_argument("--nice", type=int, choices=(0, 1), default=0,
                         help="1: keep the N of 20xN samples the discriminator scores highest")
-    parser.add_argument("--epoch", default="best", help="best, last, or a grid epoch number")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the latents")
 
 
 def sample_latents(seed, count, latent_dim=models.LATENT_DIM):

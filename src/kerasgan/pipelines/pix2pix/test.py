@@ -21,7 +21,7 @@ import numpy as np
 from . import PIPELINE
 from ... import paths
 from ...errors import UserError
-from ...kit import checkpoint, runfolder, seeds
+from ...kit import checkpoint, cli, runfolder, seeds
 from ...kit.files import read_json, write_atomic
 from ...kit.progress import log
 
@@ -129,7 +129,7 @@ def _sources(folder):
 
 
 def configure(parser):
-    parser.add_argument("--run", default="default", help="run name: OUT_DIR/pix2pix/<RUN>/")
+    cli.run_arguments(parser, PIPELINE)
     parser.add_argument("--epoch", default="latest", help="latest or a kept snapshot epoch")
     parser.add_argument("--source", default=None, help="folder of test files (default DATA_DIR/pix2pix/test/)")
 

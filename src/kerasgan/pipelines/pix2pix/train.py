@@ -33,7 +33,7 @@ import numpy as np
 
 from . import PIPELINE, models
 from ... import paths
-from ...kit import checkpoint, runfolder, seeds
+from ...kit import checkpoint, cli, runfolder, seeds
 from ...kit.progress import log
 from ...errors import UserError
 
@@ -106,19 +106,14 @@ def load_size(size):
 
 def configure(parser):
     d = DEFAULTS
-    parser.add_argument("--run", default=d["run"], help="run name: OUT_DIR/pix2pix/<RUN>/")
-    parser.add_argument("--epochs", type=int, default=d["epochs"], help="epochs in all (reference 200)")
+    cli.run_arguments(parser, PIPELINE, d)
+    cli.train_arguments(parser, d, 200, "snapshot + sample strip every N epochs (reference 5)")
     parser.add_argument("--size", type=int, default=d["size"], help="crop side, power of two >= 32 (256)")
     parser.add_argument("--loss", choices=LOSSES, default=d["loss"], help="GAN loss (default lsgan)")
     parser.add_argument("--mode-seeking", type=int, choices=(0, 1), default=d["mode_seeking"],
                         help="1: MSGAN's mode-seeking term with noise inputs")
     parser.add_argument("--ngf", type=int, default=d["ngf"], help="base channels of G and D (64)")
-    parser.add_argument("--seed", type=int, default=d["seed"], help="the one seed of the run")
-    parser.add_argument("--save-every", type=int, default=d["save_every"],
-                        help="snapshot + sample strip every N epochs (reference 5)")
-    parser.add_argument("--keep-snapshots", type=int, default=d["keep_snapshots"])
     parser.add_argument("--train-dir", default=None, help="pairs folder (default DATA_DIR/pix2pix/train/)")
-    parser.add_argument("--dry-run", action="store_true", help="print the resolved config and stop")
 
 
 def resolve_config(args, n_images, digest, train_dir):
