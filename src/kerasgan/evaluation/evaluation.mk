@@ -7,11 +7,14 @@ FEATURES_OUT ?=## evaluate: also write the two feature arrays (a, b) to this .np
 INCEPTION ?=## evaluate: classify_image_graph_def.pb (inception-2015-12-05.tgz): the official Inception FID
 INCEPTION_SHA256 ?=## evaluate: refuse an INCEPTION file whose sha256 differs
 
-evaluate_opt = $(if $(strip $(2)),$(1) '$(strip $(2))')
-
 .PHONY: evaluate
 evaluate: | $(LEGACY_ENV) ## FID, KID, precision/recall/density/coverage of A against B: OUT_DIR/evaluation/<...>/evaluation.json (N= at most N images each)
 	@[ -n '$(strip $(A))' ] && [ -n '$(strip $(DOMAIN))' ] || { echo "evaluate: give A=<folder|RUN> and DOMAIN=<digits|colour32|faces64|pix2pix>" >&2; exit 2; }
 	$(LEGACY_RUN) evaluate --a '$(strip $(A))' --b '$(strip $(B))' --domain '$(strip $(DOMAIN))' --seed $(SEED) \
-	  $(call evaluate_opt,--n,$(N)) $(call evaluate_opt,--features-out,$(FEATURES_OUT)) \
-	  $(call evaluate_opt,--inception,$(INCEPTION)) $(call evaluate_opt,--inception-sha256,$(INCEPTION_SHA256))
+	  $(call opt,--n,$(N)) $(call opt,--features-out,$(FEATURES_OUT)) \
+	  $(call opt,--inception,$(INCEPTION)) $(call opt,--inception-sha256,$(INCEPTION_SHA256))
+
+EVAL_N ?=## *train of Pikachu and adversarial-*: score N samples at each grid epoch (FID, KID, precision, recall, coverage in history.csv, summary.json); empty = off
+ifneq ($(strip $(EVAL_N)),)
+export KERASGAN_EVAL_N := $(strip $(EVAL_N))
+endif

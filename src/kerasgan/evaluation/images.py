@@ -60,12 +60,15 @@ def read_folder(folder, suffix=""):
 
 
 def to_domain(images, domain):
-    """uint8 RGB (n, h, w, 3) -> the domain's (n, side, side[, 1]) uint8."""
+    """uint8 (n, h, w[, 1 | 3]) -> the domain's (n, side, side) grey or (n, side, side, 3) RGB."""
     from PIL import Image
     d = features.DOMAINS[domain]
+    images = np.asarray(images, np.uint8)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
     out = []
     for array in images:
-        image = Image.fromarray(array)
+        image = Image.fromarray(array).convert("RGB")
         if image.size != (d.side, d.side):
             image = image.resize((d.side, d.side), Image.BICUBIC)
         out.append(np.asarray(image.convert("L") if d.channels == 1 else image, np.uint8))

@@ -1,0 +1,64 @@
+"""EVAL_N: quality figures at the grid epochs of the keras-adversarial loop, without changing the run."""
+import csv
+import json
+
+import pytest
+
+from conftest import run_cli
+from test_adversarial import write_mnist_npz
+
+from kerasgan.evaluation import scoring
+
+EPOCHS = 3
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("grid")
+    data, out = root / "data", root / "out"
+    data.mkdir()
+    write_mnist_npz(data / "mnist.npz")
+    # HOME: no Keras MNIST cache, so the digits network trains on scikit-learn's UCI digits
+    env = {"KERASGAN_DATA_DIR": str(data), "KERASGAN_OUT_DIR": str(out), "HOME": str(root)}
+    args = ["adversarial-mnist", "--epochs", str(EPOCHS), "--data", str(data / "mnist.npz"),
+            "--hidden", "16", "--save-every", "2"]
+    run_cli(*args, "--run", "plain", env=env)
+    scored = run_cli(*args, "--run", "scored", env=dict(env, **{scoring.ENV: "40"}))
+    return out / "adversarial-mnist", scored
+
+
+def history(folder):
+    with open(str(folder / "history.csv"), newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_scoring_leaves_the_weights_and_losses_alone(runs):
+    folder, _ = runs
+    for name in ("checkpoints/latest.npz", "generator.h5", "discriminator.h5", "epoch-000.png"):
+        assert (folder / "plain" / name).read_bytes() == (folder / "scored" / name).read_bytes(), name
+    plain, scored = history(folder / "plain"), history(folder / "scored")
+    assert "fid" not in plain[0]
+    for a, b in zip(plain, scored):
+        assert {k: a[k] for k in a} == {k: b[k] for k in a}
+
+
+def test_grid_epochs_carry_the_figures_and_the_summary_keeps_last_and_best(runs):
+    folder, scored = runs
+    rows = history(folder / "scored")
+    grid = [int(r["epoch"]) for r in rows if r["fid"]]
+    assert grid == [0, 2]                                 # save_every 2 and the last epoch
+    assert all(r[k] for r in rows if r["fid"] for k in scoring.COLUMNS)
+    quality = json.loads((folder / "scored" / "summary.json").read_text())["quality"]
+    best = min((float(r["fid"]), int(r["epoch"])) for r in rows if r["fid"])
+    assert quality["best_fid"]["epoch"] == best[1]
+    assert quality["last"]["epoch"] == 2 and quality["last"]["fid"] == pytest.approx(float(rows[2]["fid"]))
+    assert quality["feature_network"]["name"].startswith("digit classifier")
+    assert quality["feature_network"]["n"] == 40
+    assert "quality" not in json.loads((folder / "plain" / "summary.json").read_text())
+    assert "FID " in scored.stdout + scored.stderr
+
+
+def test_a_bad_eval_n_is_refused(monkeypatch):
+    monkeypatch.setenv(scoring.ENV, "3")
+    with pytest.raises(ValueError, match="KERASGAN_EVAL_N"):
+        scoring.eval_n()
