@@ -62,3 +62,16 @@ def test_a_bad_eval_n_is_refused(monkeypatch):
     monkeypatch.setenv(scoring.ENV, "3")
     with pytest.raises(ValueError, match="KERASGAN_EVAL_N"):
         scoring.eval_n()
+
+
+def test_generate_best_fid_samples_that_epochs_snapshot(runs):
+    folder, _ = runs
+    env = {"KERASGAN_OUT_DIR": str(folder.parent)}
+    rows = history(folder / "scored")
+    best = min((float(r["fid"]), int(r["epoch"])) for r in rows if r["fid"])[1]
+    run_cli("adversarial-mnist", "--mode", "generate", "--run", "scored", "--epoch", "best-fid", "--n", "4", env=env)
+    meta = json.loads((folder / "scored" / "samples" / "samples.json").read_text())
+    assert (meta["epoch"], meta["requested_epoch"]) == (best, "best-fid")
+    refused = run_cli("adversarial-mnist", "--mode", "generate", "--run", "plain", "--epoch", "best-fid",
+                      env=env, check=False)
+    assert refused.returncode == 2 and "EVAL_N" in refused.stderr and "summary.json" in refused.stderr

@@ -82,3 +82,18 @@ def summary(rows, scorer):
     pick = lambda r: {k: r.get(k) for k in ["epoch"] + COLUMNS}   # noqa: E731
     return {"feature_network": scorer.describe() if scorer else None,
             "last": pick(scored[-1]), "best_fid": pick(best_by_fid(scored))}
+
+
+BEST_FID = "best-fid"       # generate's EPOCH= value
+
+
+def best_fid_epoch(folder):
+    """The grid epoch with the lowest FID, from the run's summary.json; ValueError if unscored."""
+    from ..kit import runfolder
+    from ..kit.files import read_json
+    path = folder / runfolder.SUMMARY
+    quality = read_json(path).get("quality") if path.is_file() else None
+    if not quality:
+        raise ValueError("%s has no FID figures: train the run with EVAL_N=<samples> to score its "
+                         "grid epochs" % path)
+    return int(quality["best_fid"]["epoch"])

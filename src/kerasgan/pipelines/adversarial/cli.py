@@ -7,7 +7,7 @@ def configure(parser, pipeline):
                         help="train (resumes a stopped run) or generate samples from a run")
     train.configure(parser, pipeline)
     parser.add_argument("--n", type=int, default=100, help="generate: number of samples")
-    parser.add_argument("--epoch", default="last", help="generate: last (generator.h5) or best")
+    parser.add_argument("--epoch", default="last", help="generate: last (generator.h5), best or best-fid (lowest FID of an EVAL_N run)")
 
 
 def main(args, pipeline):

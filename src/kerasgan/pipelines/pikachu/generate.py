@@ -18,6 +18,7 @@ import numpy as np
 
 from . import PIPELINE, models
 from .train import BATCH_SIZE
+from ...evaluation import scoring
 from ...kit import checkpoint, runfolder, seeds
 
 NICE_FACTOR = 20   # keras-dcgan --nice: 20 x batch candidates
@@ -32,7 +33,7 @@ def configure(parser):
     parser.add_argument("--n", type=int, default=100, help="number of samples")
     parser.add_argument("--nice", type=int, choices=(0, 1), default=0,
                         help="1: keep the N of 20xN samples the discriminator scores highest")
-    parser.add_argument("--epoch", default="best", help="best, last, or a grid epoch number")
+    parser.add_argument("--epoch", default="best", help="best, last, best-fid (lowest FID of an EVAL_N run) or a grid epoch number")
     parser.add_argument("--seed", type=int, default=0, help="seed of the latents")
 
 
@@ -76,6 +77,11 @@ def generate(run, n=100, nice=False, epoch="best", seed=0, log=print):
     if n < 1:
         raise GenerateError("N must be at least 1")
     config = json.loads(config_path.read_text())
+    if str(epoch) == scoring.BEST_FID:
+        try:
+            epoch = scoring.best_fid_epoch(folder)
+        except ValueError as error:
+            raise GenerateError(str(error))
     used_epoch, g_weights, d_weights = select_weights(folder, str(epoch))
 
     determinism.seed_everything(seed, threads=config.get("threads"))
