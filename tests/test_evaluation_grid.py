@@ -75,3 +75,17 @@ def test_generate_best_fid_samples_that_epochs_snapshot(runs):
     refused = run_cli("adversarial-mnist", "--mode", "generate", "--run", "plain", "--epoch", "best-fid",
                       env=env, check=False)
     assert refused.returncode == 2 and "EVAL_N" in refused.stderr and "summary.json" in refused.stderr
+
+
+def test_the_report_shows_the_fid_curve_and_both_best_epochs(runs):
+    folder, _ = runs
+    env = {"KERASGAN_OUT_DIR": str(folder.parent)}
+    rows = history(folder / "scored")
+    best = min((float(r["fid"]), int(r["epoch"])) for r in rows if r["fid"])[1]
+    run_cli("report", "--pipeline", "adversarial-mnist", "--run", "scored", env=env)
+    page = (folder / "scored" / "report.html").read_text()
+    assert "best by FID: epoch %d" % best in page and "epoch-%03d.png" % best in page
+    assert "best by discriminator loss: epoch" in page and "quality-fid.png" in page
+    assert "digit classifier" in page
+    run_cli("report", "--pipeline", "adversarial-mnist", "--run", "plain", env=env)
+    assert "train with EVAL_N=" in (folder / "plain" / "report.html").read_text()
