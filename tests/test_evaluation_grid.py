@@ -89,3 +89,23 @@ def test_the_report_shows_the_fid_curve_and_both_best_epochs(runs):
     assert "digit classifier" in page
     run_cli("report", "--pipeline", "adversarial-mnist", "--run", "plain", env=env)
     assert "train with EVAL_N=" in (folder / "plain" / "report.html").read_text()
+
+
+def test_evaluate_reads_a_run_by_name(runs, monkeypatch, capsys):
+    import argparse
+    from kerasgan.datasets import mnist
+    from kerasgan.evaluation import cli
+    folder, _ = runs
+    run_cli("adversarial-mnist", "--mode", "generate", "--run", "plain", "--n", "12",
+            env={"KERASGAN_OUT_DIR": str(folder.parent)})
+    monkeypatch.setenv("KERASGAN_OUT_DIR", str(folder.parent))
+    monkeypatch.setenv("KERASGAN_DATA_DIR", str(folder.parent.parent / "data"))
+    monkeypatch.setattr(mnist, "keras_cache_file", lambda: folder / "no-mnist.npz")
+    namespace = argparse.Namespace(a="adversarial-mnist/plain", b="real", domain="digits", n=0, seed=0,
+                                   kid_subsets=2, features_out="", inception="", inception_sha256="")
+    assert cli.main(namespace) == 0
+    out = capsys.readouterr().out
+    assert "A %s (12) vs B UCI digits" % (folder / "plain" / "samples") in out
+    namespace.a = "nosuchrun"
+    assert cli.main(namespace) == 2
+    assert "nosuchrun: neither a folder, a run of dcgan/adversarial-mnist" in capsys.readouterr().err
