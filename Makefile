@@ -167,5 +167,8 @@ include src/kerasgan/bench/bench.mk
 # ---------------------------------------------------------------- notebooks
 include src/kerasgan/notebook/notebook.mk
 
+# ---------------------------------------------------------------- evaluation
+include src/kerasgan/evaluation/evaluation.mk
+
 # ---------------------------------------------------------------- sweeps
 include src/kerasgan/sweep/sweep.mk

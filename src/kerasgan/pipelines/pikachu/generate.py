@@ -18,6 +18,7 @@ import numpy as np
 from . import PIPELINE, models
 from .train import BATCH_SIZE
 from ...errors import UserError
+from ...evaluation import scoring
 from ...kit import checkpoint, cli, runfolder, seeds
 
 NICE_FACTOR = 20   # keras-dcgan --nice: 20 x batch candidates
@@ -29,7 +30,7 @@ class GenerateError(UserError):
 
 def configure(parser):
     cli.run_arguments(parser, PIPELINE)
-    cli.sample_arguments(parser, "best", "best, last, or a grid epoch number")
+    cli.sample_arguments(parser, "best", "best, last, best-fid (lowest FID of an EVAL_N run) or a grid epoch number")
     parser.add_argument("--nice", type=int, choices=(0, 1), default=0,
                         help="1: keep the N of 20xN samples the discriminator scores highest")
 
@@ -74,6 +75,11 @@ def generate(run, n=100, nice=False, epoch="best", seed=0, log=print):
     if n < 1:
         raise GenerateError("N must be at least 1")
     config = json.loads(config_path.read_text())
+    if str(epoch) == scoring.BEST_FID:
+        try:
+            epoch = scoring.best_fid_epoch(folder)
+        except ValueError as error:
+            raise GenerateError(str(error))
     used_epoch, g_weights, d_weights = select_weights(folder, str(epoch))
 
     determinism.seed_everything(seed, threads=config.get("threads"))
