@@ -250,3 +250,6 @@ include src/kerasgan/bench/bench.mk
 
 # ---------------------------------------------------------------- notebooks (issue 14)
 include src/kerasgan/notebook/notebook.mk
+
+# ---------------------------------------------------------------- fingerprints
+include src/kerasgan/kit/fingerprint.mk

@@ -32,6 +32,7 @@ COMMANDS = {
     "cartoon-interpolate": ("kerasgan.pipelines.cartoon.interpolate", "G along the line between two images' latents (OUT_DIR/cartoon/<RUN>/interpolate/)"),
     "bench": ("kerasgan.bench.run", "time our trainers and stages next to plain reference loops; OUT_DIR/bench/<time>.json"),
     "report": ("kerasgan.report", "write OUT_DIR/<pipeline>/<RUN>/report.html: every stage's counts, curves and images"),
+    "fingerprint": ("kerasgan.kit.fingerprint", "SHA-256s of a run stage by stage plus the machine (write), or the first stage two runs differ at (compare)"),
 }
 
 # Commands that decode untrusted web content run in the ingestion environment (.venv-ingest, a

@@ -144,12 +144,14 @@ demo: setup ## the whole pipeline offline on the embedded emoji corpus into DEMO
 	$(DEMO_MAKE) train
 	$(DEMO_MAKE) generate
 	$(DEMO_MAKE) report
+	$(MAKE) --no-print-directory fingerprint DEMO_DIR='$(DEMO_DIR)'
 	@run='$(abspath $(DEMO_DIR))/pikachu/$(DEMO_RUN)'; \
 	  echo "demo: done in $$(( $$(date +%s) - $$(cat '$(DEMO_DATA)/.demo-started') )) s (SEED=$(SEED))"; \
 	  echo "demo: report   $$run/report.html"; \
 	  echo "demo: samples  $$run/samples/grid.png"; \
 	  echo "demo: timelapse $$run/timelapse.gif"; \
-	  echo "demo: data     $(DEMO_DATA)/"
+	  echo "demo: data     $(DEMO_DATA)/"; \
+	  echo "demo: fingerprint $$run/fingerprint.json (make fingerprint-compare A=$(DEMO_DIR))"
 
 demo-corpus: | $(LEGACY_ENV) ## render the emoji font into DATA_DIR/demo-corpus/ (images + index.csv; once)
 	$(LEGACY_RUN) demo-corpus $(if $(FONT),--font '$(FONT)')
