@@ -14,7 +14,7 @@ COMMANDS = {
     "demo-corpus": ("kerasgan.demo.corpus", "render the demo's image corpus from the Noto Color Emoji font into DATA_DIR/demo-corpus"),
     "demo-search": ("kerasgan.demo.search", "serve the demo corpus as a local image search on loopback (optionally while a command runs)"),
     "demo-label": ("kerasgan.demo.label", "build labeled/ from the shipped demo labels file (smiley vs others, the original's counts)"),
-    "train": ("kerasgan.pipelines.pikachu.train", "train the Pikachu GAN (issue 5) into OUT_DIR/pikachu/<RUN>/; resumes a stopped run"),
+    "train": ("kerasgan.pipelines.pikachu.train", "train the Pikachu GAN into OUT_DIR/pikachu/<RUN>/; resumes a stopped run"),
     "generate": ("kerasgan.pipelines.pikachu.generate", "sample a Pikachu GAN run (EPOCH=best|last|<n>, NICE=1 keeps the discriminator's favourites)"),
     "dcgan": ("kerasgan.pipelines.dcgan.cli", "keras-dcgan: --mode train|generate --batch_size N [--nice] [--path DIR] (OUT_DIR/dcgan/<RUN>/)"),
     "adversarial-mnist": ("kerasgan.pipelines.adversarial.mnist_cli", "keras-adversarial's dense MNIST GAN: --mode train|generate (OUT_DIR/adversarial-mnist/<RUN>/)"),
@@ -36,5 +36,5 @@ COMMANDS = {
 }
 
 # Commands that decode untrusted web content run in the ingestion environment (.venv-ingest, a
-# maintained Python and Pillow; see README "Security"), all others in the legacy one (.venv).
+# maintained Python and Pillow; see docs/security.md#two-environments), all others in the legacy one (.venv).
 INGEST_COMMANDS = ("download", "reshape", "pix2pix-square", "cartoon-download", "cartoon-prepare")

@@ -19,7 +19,7 @@ def out_dir():
     return Path(os.environ.get("KERASGAN_OUT_DIR") or DEFAULT_OUT_DIR)
 
 
-# Sub-folders of DATA_DIR (issue 4's layout).
+# Sub-folders of DATA_DIR (docs/pikachu.md#data).
 DOWNLOADS = "downloads"      # downloads/<keyword>/ and downloads/manifest.csv
 RESHAPED = "reshaped"        # square JPEGs and reshaped/manifest.csv
 LABELED = "labeled"          # labeled/{trains,valids}/<class>/

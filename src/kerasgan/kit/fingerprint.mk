@@ -9,14 +9,14 @@ B ?= docs/reproducibility-reference.json## fingerprint-compare: the other one (d
 # DEMO_DIR given on the command line: the demo's run and data; else OUT_DIR/<pipeline>/<RUN>
 # with DATA_DIR (RUN may also be a run folder's path).
 ifeq ($(origin DEMO_DIR),command line)
-FINGERPRINT_RUN = $(abspath $(DEMO_DIR))/pikachu/$(DEMO_RUN)
-FINGERPRINT_DATA = $(abspath $(DEMO_DIR))/data
+FINGERPRINT_RUN = $(DEMO_OUT)/pikachu/demo
+FINGERPRINT_DATA = $(DEMO_DATA)
 else
 FINGERPRINT_RUN = $(if $(findstring /,$(RUN)),$(abspath $(RUN)),$(KERASGAN_OUT_DIR)/$(FINGERPRINT_PIPELINE)/$(or $(strip $(RUN)),default))
 FINGERPRINT_DATA = $(if $(filter pikachu,$(FINGERPRINT_PIPELINE)),$(KERASGAN_DATA_DIR))
 endif
 # A DEMO_DIR stands for its run folder.
-fingerprint_manifest = $(if $(wildcard $(1)/pikachu/$(DEMO_RUN)/fingerprint.json),$(1)/pikachu/$(DEMO_RUN),$(1))
+fingerprint_manifest = $(if $(wildcard $(1)/pikachu/demo/fingerprint.json),$(1)/pikachu/demo,$(1))
 
 .PHONY: fingerprint fingerprint-compare
 fingerprint: | $(LEGACY_ENV) ## write RUN's (or DEMO_DIR's) stage SHA-256s and machine facts to its fingerprint.json

@@ -15,7 +15,7 @@ from ... import paths
 from ...kit.files import atomic_path
 
 EXTENSIONS = (".jpg", ".jpeg", ".png")
-RESAMPLE = "LANCZOS"   # the original's resize is unknown; listed in README's fidelity section
+RESAMPLE = "LANCZOS"   # the original's resize is unknown; docs/pikachu.md#fidelity-notes
 CACHE_VERSION = 1
 
 

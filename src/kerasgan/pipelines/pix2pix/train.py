@@ -37,7 +37,7 @@ from ... import paths
 from ...kit import checkpoint, runfolder, seeds
 from ...kit.progress import log
 
-# Defaults (REFERENCE.md §5 unless said otherwise).
+# Defaults (docs/originals.md#pix2pix-reference-defaults unless said otherwise).
 DEFAULTS = {
     "run": "default",
     "epochs": 200,          # n_epochs 100 + n_epochs_decay 100
