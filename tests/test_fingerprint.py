@@ -236,3 +236,21 @@ def test_make_fingerprint_targets_point_at_the_run_and_data(tmp_path):
     assert "--run '%s/out/dcgan/r1'" % tmp_path in other and "--data" not in other
     against = dry("fingerprint-compare", "A=%s/x.json" % tmp_path)
     assert "fingerprint compare '%s/x.json' 'docs/reproducibility-reference.json'" % tmp_path in against
+
+
+def test_another_pipelines_run_is_hashed_file_by_file(tmp_path):
+    """A run folder of another layout (keras-dcgan's): its files in one stage, records left out."""
+    run = tmp_path / "dcgan" / "r1"
+    image(run / "samples/plain/generated_image.png", (5, 5, 5))
+    image(run / "0_0.png", (1, 1, 1))
+    write_csv(run / "history.csv", ["epoch", "loss"], [{"epoch": 0, "loss": 0.5}])
+    weights_h5(run / "generator.h5", 3.0)
+    (run / "logs").mkdir()
+    (run / "logs/events.out.tfevents.1").write_bytes(b"wall clock")
+    (run / "config.json").write_text("{}")
+    run_cli("fingerprint", "write", "--run", run)
+    found = json.loads((run / "fingerprint.json").read_text())
+    assert [s["name"] for s in found["stages"]] == ["gan-final", "samples", "other"]
+    assert sorted(found["stages"][2]["files"]) == ["run/0_0.png", "run/history.csv"]
+    assert list(found["stages"][1]["files"]) == ["run/samples/plain/generated_image.png"]
+    assert list(found["stages"][0]["files"]) == ["run/generator.h5"]

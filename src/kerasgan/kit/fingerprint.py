@@ -82,10 +82,18 @@ DATA_STAGES = (
     ("predicted", ("%s/*" % paths.PREDICTED,)),
 )
 FINAL_FILES = ("checkpoints/latest.npz", "generator.h5", "discriminator.h5", "best.png", "timelapse.gif")
+# Records of when or where a run happened, not of what it computed: never hashed.
+UNHASHED = ("config.json", "summary.json", "report.html", MANIFEST)
+UNHASHED_FOLDERS = ("logs", "report-files")
+
+
+def text_digest(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def history_blocks(run):
-    """history.csv cut at the grid epochs: {grid epoch: text of the rows since the previous grid}.
+    """history.csv cut at the grid epochs: {grid epoch: text of the rows since the previous grid},
+    and under None the rows after the last grid (a run stopped between two grids).
 
     Epoch 0's block is the first epoch's losses; with its grid (the generator's output on the
     fixed latents) it stands for the first epoch's weights, which are not kept on disk once
@@ -95,13 +103,12 @@ def history_blocks(run):
     if not history.is_file():
         return grids, {}
     lines = history.read_text(encoding="utf-8").splitlines(True)
-    blocks = {epoch: "" for epoch in grids}
+    blocks = {epoch: "" for epoch in grids + [None]}
     for line in lines[1:]:
         epoch = int(line.split(",", 1)[0])
         ends = [g for g in grids if g >= epoch]
-        if ends:
-            blocks[ends[0]] += line
-    return grids, {epoch: lines[0] + text for epoch, text in blocks.items()}
+        blocks[ends[0] if ends else None] += line
+    return grids, {epoch: lines[0] + text for epoch, text in blocks.items() if text}
 
 
 def gan_stages(run):
@@ -110,17 +117,34 @@ def gan_stages(run):
     stages, previous = [], None
     for epoch in grids:
         items = {"run/epoch-%05d.png" % epoch: sha256_file(Path(run) / ("epoch-%05d.png" % epoch))}
+        start = 0 if previous is None else previous + 1
         if epoch in blocks:
-            span = "epoch 0" if previous is None else "epochs %d-%d" % (previous + 1, epoch)
-            items["run/history.csv (%s)" % span] = hashlib.sha256(blocks[epoch].encode("utf-8")).hexdigest()
+            span = "epoch %d" % epoch if start == epoch else "epochs %d-%d" % (start, epoch)
+            items["run/history.csv (%s)" % span] = text_digest(blocks[epoch])
         snapshot = Path(run) / "checkpoints" / ("snapshot-%05d.npz" % epoch)
         if snapshot.is_file():
             items["run/checkpoints/%s" % snapshot.name] = sha256_file(snapshot)
         stages.append(stage("gan-epoch-%05d" % epoch, items))
         previous = epoch
-    stages.append(glob_stage("gan-final", run, FINAL_FILES, "run"))
-    stages.append(glob_stage("samples", run, ("samples/*",), "run"))
-    return stages
+    final = glob_stage("gan-final", run, FINAL_FILES, "run")
+    if grids and None in blocks:
+        final["files"]["run/history.csv (after epoch %s)" % previous] = text_digest(blocks[None])
+        final = stage(final["name"], final["files"])
+    stages.append(final)
+    stages.append(glob_stage("samples", run, ("samples/**/*",), "run"))
+    stages.append(other_files(run, stages))
+    return [s for s in stages if s["files"]]
+
+
+def other_files(run, stages):
+    """Every other file of the run folder (other pipelines' layouts: their grids, models, CSVs)."""
+    covered = {name.split(" (")[0][len("run/"):] for s in stages for name in s["files"]}
+    items = {}
+    for path in files_under(run, "**/*"):
+        relative = path.relative_to(run).as_posix()
+        if not (relative in covered or relative in UNHASHED or relative.split("/")[0] in UNHASHED_FOLDERS):
+            items["run/" + relative] = sha256_file(path)
+    return stage("other", items)
 
 
 def run_stages(run, data=None):
