@@ -232,7 +232,7 @@ def test_make_fingerprint_targets_point_at_the_run_and_data(tmp_path):
     assert "fingerprint write --run '%s/pikachu/demo'" % tmp_path in demo and "--data '%s/data'" % tmp_path in demo
     named = dry("fingerprint", "RUN=quick", "OUT_DIR=%s/out" % tmp_path, "DATA_DIR=%s/d" % tmp_path)
     assert "--run '%s/out/pikachu/quick'" % tmp_path in named and "--data '%s/d'" % tmp_path in named
-    other = dry("fingerprint", "RUN=r1", "FINGERPRINT_PIPELINE=dcgan", "OUT_DIR=%s/out" % tmp_path)
+    other = dry("fingerprint", "RUN=%s/out/dcgan/r1" % tmp_path)
     assert "--run '%s/out/dcgan/r1'" % tmp_path in other and "--data" not in other
     against = dry("fingerprint-compare", "A=%s/x.json" % tmp_path)
     assert "fingerprint compare '%s/x.json' 'docs/reproducibility-reference.json'" % tmp_path in against

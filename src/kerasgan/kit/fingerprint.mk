@@ -2,18 +2,18 @@
 # `make fingerprint` hashes every stage of a run in pipeline order (data stages first, then the
 # GAN's grid epochs, final models and samples) with the machine that computed them, into the run
 # folder's fingerprint.json. `make fingerprint-compare` names the first stage whose bytes differ.
-FINGERPRINT_PIPELINE ?= pikachu## fingerprint: the pipeline of RUN (its data stages are hashed for pikachu only)
 A ?=## fingerprint-compare: a manifest, a run folder or a DEMO_DIR (its pikachu/demo/fingerprint.json)
 B ?= docs/reproducibility-reference.json## fingerprint-compare: the other one (default: the published reference demo)
 
-# DEMO_DIR given on the command line: the demo's run and data; else OUT_DIR/<pipeline>/<RUN>
-# with DATA_DIR (RUN may also be a run folder's path).
+# DEMO_DIR given on the command line: the demo's run and data. Else RUN: a name is the Pikachu run
+# OUT_DIR/pikachu/<RUN> with DATA_DIR's stages; a path is any pipeline's run folder (DATA_DIR's
+# stages only when it is a Pikachu run, OUT_DIR/pikachu/<name>).
 ifeq ($(origin DEMO_DIR),command line)
 FINGERPRINT_RUN = $(DEMO_OUT)/pikachu/demo
 FINGERPRINT_DATA = $(DEMO_DATA)
 else
-FINGERPRINT_RUN = $(if $(findstring /,$(RUN)),$(abspath $(RUN)),$(KERASGAN_OUT_DIR)/$(FINGERPRINT_PIPELINE)/$(or $(strip $(RUN)),default))
-FINGERPRINT_DATA = $(if $(filter pikachu,$(FINGERPRINT_PIPELINE)),$(KERASGAN_DATA_DIR))
+FINGERPRINT_RUN = $(if $(findstring /,$(RUN)),$(abspath $(RUN)),$(KERASGAN_OUT_DIR)/pikachu/$(or $(strip $(RUN)),default))
+FINGERPRINT_DATA = $(if $(filter pikachu,$(notdir $(patsubst %/,%,$(dir $(FINGERPRINT_RUN))))),$(KERASGAN_DATA_DIR))
 endif
 # A DEMO_DIR stands for its run folder.
 fingerprint_manifest = $(if $(wildcard $(1)/pikachu/demo/fingerprint.json),$(1)/pikachu/demo,$(1))
