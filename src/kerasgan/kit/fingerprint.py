@@ -24,12 +24,15 @@ import sys
 from pathlib import Path
 
 from .. import paths
+from ..demo import corpus
+from ..ingest import filter as filter_stage
+from . import runfolder as rf
 from .files import sha256_file, write_json
 
 FORMAT = 1
 MANIFEST = "fingerprint.json"      # written into the run folder by default
 # CSV columns that say when or where a stage ran, not what it computed.
-VOLATILE_COLUMNS = {"downloads/manifest.csv": ("url", "time")}
+VOLATILE_COLUMNS = {"%s/manifest.csv" % paths.DOWNLOADS: ("url", "time")}
 GRID = re.compile(r"^epoch-(\d+)\.png$")
 
 
@@ -73,18 +76,18 @@ def glob_stage(name, root, patterns, label):
 # ---------------------------------------------------------------- the Pikachu pipeline's stages
 # (stage, patterns under DATA_DIR), in the order the pipeline runs them.
 DATA_STAGES = (
-    ("corpus", ("demo-corpus/index.csv", "demo-corpus/images/*")),
+    ("corpus", ("%s/%s" % (corpus.CORPUS, corpus.INDEX), "%s/%s/*" % (corpus.CORPUS, corpus.IMAGES))),
     ("downloads", ("%s/manifest.csv" % paths.DOWNLOADS, "%s/*/*" % paths.DOWNLOADS)),
     ("reshaped", ("%s/*" % paths.RESHAPED, "%s/reshape.csv" % paths.REPORTS)),
     ("labeled", ("%s/**/*" % paths.LABELED,)),
-    ("filter-model", ("%s/filter.h5" % paths.MODELS, "%s/filter_history.csv" % paths.REPORTS)),
-    ("filter-scores", ("%s/filter_scores.csv" % paths.REPORTS,)),
+    ("filter-model", ("%s/%s" % (paths.MODELS, filter_stage.MODEL_FILE), "%s/%s" % (paths.REPORTS, filter_stage.HISTORY_CSV))),
+    ("filter-scores", ("%s/%s" % (paths.REPORTS, filter_stage.SCORES_CSV),)),
     ("predicted", ("%s/*" % paths.PREDICTED,)),
 )
-FINAL_FILES = ("checkpoints/latest.npz", "generator.h5", "discriminator.h5", "best.png", "timelapse.gif")
+FINAL_FILES = ("%s/%s" % (rf.CHECKPOINTS, rf.LATEST), "generator.h5", "discriminator.h5", rf.BEST_GRID, rf.TIMELAPSE)
 # Records of when or where a run happened, not of what it computed: never hashed.
-UNHASHED = ("config.json", "summary.json", "report.html", MANIFEST)
-UNHASHED_FOLDERS = ("logs", "report-files")
+UNHASHED = (rf.CONFIG, rf.SUMMARY, rf.REPORT, MANIFEST)
+UNHASHED_FOLDERS = (rf.LOGS, "report-files")
 
 
 def text_digest(text):
@@ -99,7 +102,7 @@ def history_blocks(run):
     fixed latents) it stands for the first epoch's weights, which are not kept on disk once
     more than keep_snapshots grids exist."""
     grids = sorted(int(m.group(1)) for m in (GRID.match(p.name) for p in Path(run).glob("epoch-*.png")) if m)
-    history = Path(run) / "history.csv"
+    history = Path(run) / rf.HISTORY
     if not history.is_file():
         return grids, {}
     lines = history.read_text(encoding="utf-8").splitlines(True)
@@ -121,9 +124,9 @@ def gan_stages(run):
         if epoch in blocks:
             span = "epoch %d" % epoch if start == epoch else "epochs %d-%d" % (start, epoch)
             items["run/history.csv (%s)" % span] = text_digest(blocks[epoch])
-        snapshot = Path(run) / "checkpoints" / ("snapshot-%05d.npz" % epoch)
+        snapshot = Path(run) / rf.CHECKPOINTS / ("snapshot-%05d.npz" % epoch)
         if snapshot.is_file():
-            items["run/checkpoints/%s" % snapshot.name] = sha256_file(snapshot)
+            items["run/%s/%s" % (rf.CHECKPOINTS, snapshot.name)] = sha256_file(snapshot)
         stages.append(stage("gan-epoch-%05d" % epoch, items))
         previous = epoch
     final = glob_stage("gan-final", run, FINAL_FILES, "run")
@@ -131,7 +134,7 @@ def gan_stages(run):
         final["files"]["run/history.csv (after epoch %s)" % previous] = text_digest(blocks[None])
         final = stage(final["name"], final["files"])
     stages.append(final)
-    stages.append(glob_stage("samples", run, ("samples/**/*",), "run"))
+    stages.append(glob_stage("samples", run, ("%s/**/*" % rf.SAMPLES,), "run"))
     stages.append(other_files(run, stages))
     return [s for s in stages if s["files"]]
 
@@ -228,9 +231,8 @@ def library_facts(data=None):
 
 
 def font_facts():
-    from ..demo.corpus import find_font
     try:
-        font = find_font()
+        font = corpus.find_font()
     except FileNotFoundError:
         return None
     return {"path": str(font), "sha256": sha256_file(font), "bytes": font.stat().st_size}
