@@ -98,8 +98,10 @@ def runs(tmp_path):
     return first, second
 
 
-def write(folder):
-    run_cli("fingerprint", "write", "--run", folder / "pikachu/demo", "--data", folder / "data")
+def write(folder, kernels=False):
+    """make fingerprint's manifest (the kernel probe, which imports TensorFlow, only when asked)."""
+    run_cli("fingerprint", "write", "--run", folder / "pikachu/demo", "--data", folder / "data",
+            *([] if kernels else ["--no-kernels"]))
     return json.loads((folder / "pikachu/demo/fingerprint.json").read_text())
 
 
@@ -109,7 +111,7 @@ def compare(a, b):
 
 def test_manifest_lists_the_stages_in_pipeline_order_with_each_files_sha256(runs):
     a, _ = runs
-    found = write(a)
+    found = write(a, kernels=True)
     assert [s["name"] for s in found["stages"]] == STAGES
     corpus = found["stages"][0]["files"]
     assert corpus == {"data/demo-corpus/%s" % name: hashlib.sha256((a / "data/demo-corpus" / name).read_bytes()).hexdigest()
@@ -130,6 +132,8 @@ def test_manifest_lists_the_stages_in_pipeline_order_with_each_files_sha256(runs
     assert text == json.dumps(found, indent=2, sort_keys=True) + "\n"
     cpu = found["machine"]["cpu"]
     assert cpu["flags"] == sorted(cpu["flags"]) and found["machine"]["libraries"]["numpy"] == np.__version__
+    assert sorted(found["machine"]["kernels"]) == ["numpy_matmul", "tf_conv2d", "tf_conv2d_kernel_gradient",
+                                                   "tf_matmul", "tf_separable_conv2d"]
 
 
 def test_two_identical_runs_compare_equal_though_times_and_ports_differ(runs):
@@ -179,6 +183,7 @@ def test_compare_says_what_differs_between_the_machines(runs, tmp_path):
     other["machine"]["cpu"]["flags"] = [f for f in found["machine"]["cpu"]["flags"] if f != "sse2"] + ["zz_new"]
     other["machine"]["cpu"]["caches"] = {"L2 Unified": {"size": "512K", "ways": "8", "line": "64"}}
     other["machine"]["libraries"]["openblas_core"] = "Zen"
+    other["machine"]["kernels"] = {"tf_matmul": "de2cf95f"}
     (tmp_path / "other.json").write_text(json.dumps(other))
     done = run_cli("fingerprint", "compare", a / "pikachu/demo/fingerprint.json", tmp_path / "other.json", check=False)
     assert done.returncode == 0   # same bytes on other machines: the stages decide the exit status
@@ -188,6 +193,8 @@ def test_compare_says_what_differs_between_the_machines(runs, tmp_path):
         found["machine"]["cpu"]["caches"].get("L2 Unified", {}).get("size")) in done.stdout.splitlines()
     assert '  libraries.openblas_core: A %s, B "Zen"' % json.dumps(found["machine"]["libraries"]["openblas_core"]) \
         in done.stdout.splitlines()
+    assert '  kernels.tf_matmul: A null, B "de2cf95f"' in done.stdout.splitlines()
+    assert "TensorFlow's kernels compute other bytes on these machines" in done.stdout
 
 
 def test_bad_manifests_are_refused_with_the_file_and_reason(tmp_path, runs):
@@ -248,7 +255,7 @@ def test_another_pipelines_run_is_hashed_file_by_file(tmp_path):
     (run / "logs").mkdir()
     (run / "logs/events.out.tfevents.1").write_bytes(b"wall clock")
     (run / "config.json").write_text("{}")
-    run_cli("fingerprint", "write", "--run", run)
+    run_cli("fingerprint", "write", "--run", run, "--no-kernels")
     found = json.loads((run / "fingerprint.json").read_text())
     assert [s["name"] for s in found["stages"]] == ["gan-final", "samples", "other"]
     assert sorted(found["stages"][2]["files"]) == ["run/0_0.png", "run/history.csv"]

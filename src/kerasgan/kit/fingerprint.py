@@ -238,14 +238,46 @@ def font_facts():
     return {"path": str(font), "sha256": sha256_file(font), "bytes": font.stat().st_size}
 
 
-def machine_facts(data=None):
-    return {"cpu": cpu_facts(), "libraries": library_facts(data), "emoji_font": font_facts()}
+def digest(array):
+    import numpy as np
+    return hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
 
 
-def manifest(run, data=None):
+def kernel_facts():
+    """SHA-256s of a few fixed products and convolutions as this machine's numpy and TensorFlow
+    compute them (one intra-op thread, as training): equal here, equal kernels. TensorFlow's
+    matrix kernels are generated for the CPU's vector instructions (docs/reproducibility.md)."""
+    import numpy as np
+    import tensorflow as tf
+    rng = np.random.RandomState(0)
+    a, b = rng.standard_normal((128, 300)).astype(np.float32), rng.standard_normal((300, 96)).astype(np.float32)
+    x = rng.standard_normal((8, 32, 32, 3)).astype(np.float32)
+    k = rng.standard_normal((3, 3, 3, 16)).astype(np.float32)
+    depthwise, pointwise = (rng.standard_normal(s).astype(np.float32) for s in ((3, 3, 16, 1), (1, 1, 16, 8)))
+    facts = {"numpy_matmul": digest(a @ b)}
+    config = tf.ConfigProto(intra_op_parallelism_threads=1, inter_op_parallelism_threads=1)
+    with tf.Graph().as_default(), tf.Session(config=config) as session:
+        kernel = tf.constant(k)
+        conv = tf.nn.conv2d(tf.constant(x), kernel, [1, 1, 1, 1], "SAME")
+        separable = tf.nn.separable_conv2d(conv, tf.constant(depthwise), tf.constant(pointwise), [1, 1, 1, 1], "SAME")
+        gradient = tf.gradients(tf.reduce_sum(tf.square(separable)), kernel)[0]
+        ops = {"tf_matmul": tf.matmul(tf.constant(a), tf.constant(b)), "tf_conv2d": conv,
+               "tf_separable_conv2d": separable, "tf_conv2d_kernel_gradient": gradient}
+        facts.update({name: digest(value) for name, value in session.run(ops).items()})
+    return facts
+
+
+def machine_facts(data=None, kernels=True):
+    facts = {"cpu": cpu_facts(), "libraries": library_facts(data), "emoji_font": font_facts()}
+    if kernels:
+        facts["kernels"] = kernel_facts()
+    return facts
+
+
+def manifest(run, data=None, kernels=True):
     """The fingerprint of a run: its stages in pipeline order and the machine they came from."""
     return {"format": FORMAT, "run": Path(run).name, "seed": os.environ.get("PYTHONHASHSEED"),
-            "stages": run_stages(run, data), "machine": machine_facts(data)}
+            "stages": run_stages(run, data), "machine": machine_facts(data, kernels)}
 
 
 # ---------------------------------------------------------------- comparing two manifests
@@ -322,7 +354,11 @@ def compare(a, b):
         lines.append("stages that differ: %s" % ", ".join(differ))
     diffs = machine_differences(a.get("machine"), b.get("machine"))
     lines.append("machines differ in:" if diffs else "machines: the same facts (CPU, caches, libraries, font)")
-    return first, lines + ["  " + line for line in diffs]
+    lines += ["  " + line for line in diffs]
+    if any(line.startswith("kernels.tf_") for line in diffs):
+        lines.append("TensorFlow's kernels compute other bytes on these machines: from the first stage it "
+                     "trains (filter-model, gan-epoch-00000) on, other bytes are expected")
+    return first, lines
 
 
 # ---------------------------------------------------------------- command line
@@ -332,6 +368,8 @@ def configure(parser):
     write.add_argument("--run", required=True, help="the run folder, OUT_DIR/<pipeline>/<RUN>/")
     write.add_argument("--data", help="DATA_DIR whose data stages fed the run (omit: the run's stages only)")
     write.add_argument("--out", help="where to write the manifest (default: RUN/%s)" % MANIFEST)
+    write.add_argument("--no-kernels", action="store_true",
+                       help="leave out the kernel probe (it imports TensorFlow: a few seconds)")
     both = sub.add_parser("compare", help="name the first stage whose bytes differ between A and B")
     both.add_argument("a", help="a manifest, or a run folder holding %s" % MANIFEST)
     both.add_argument("b", help="the other one")
@@ -345,7 +383,7 @@ def main(args):
             return 2
         data = Path(args.data) if args.data else None
         out = Path(args.out) if args.out else run / MANIFEST
-        found = manifest(run, data)
+        found = manifest(run, data, kernels=not args.no_kernels)
         write_json(out, found)
         print("fingerprint: %d stages of %s -> %s" % (len(found["stages"]), run, out))
         return 0
