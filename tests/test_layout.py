@@ -87,3 +87,54 @@ def test_unknown_command_is_refused():
     result = run_cli("no-such-stage", check=False)
     assert result.returncode == 2
     assert "unknown command" in result.stderr
+
+
+def makefiles():
+    return [ROOT / "Makefile", ROOT / "docker" / "docker.mk"] + sorted((ROOT / "src").rglob("*.mk"))
+
+
+def test_each_make_variable_is_defined_once_with_help():
+    """A name shared by pipelines (RUN, EPOCHS, EPOCH, N, BATCH, SIZE, NICE, DEMO_DIR) has one
+    definition and one meaning; `make help` lists 109 variables (111 when each pipeline had its own)."""
+    import collections
+    import re
+    names = collections.Counter()
+    for path in makefiles():
+        names.update(re.findall(r"^([A-Z][A-Z0-9_]*) \?=.*## ", path.read_text(), flags=re.M))
+    assert [n for n, c in names.items() if c > 1] == []
+    for shared in ("RUN", "EPOCHS", "EPOCH", "N", "BATCH", "SIZE", "NICE", "DEMO_DIR"):
+        assert names[shared] == 1, shared
+    listed = [line.split()[0] for line in make("help").stdout.splitlines()
+              if re.match(r"^  [A-Z][A-Z0-9_]* ", line)]
+    assert len(listed) == len(set(listed)) == sum(names.values()) == 109
+
+
+def test_one_option_macro_and_no_private_demo_folders():
+    import re
+    text = "".join(p.read_text() for p in makefiles())
+    assert re.findall(r"^([a-z0-9_]+_opt) =", text, flags=re.M) == []
+    assert "P2P_DEMO_DIR" not in text and "CARTOON_DEMO_DIR" not in text
+
+
+def test_every_demo_writes_into_demo_dir_and_sub_makes_get_the_runner():
+    """`make <x>-demo DEMO_DIR=d` sends every stage to d (OUT_DIR=d, DATA_DIR=d/data), and each
+    sub-make gets RUNNER on its command line, so the runner's probe runs once."""
+    import re
+    text = "".join(p.read_text() for p in makefiles())
+    demos = sorted(set(re.findall(r"^((?:[a-z0-9-]+-)?demo):", text, flags=re.M)))
+    assert {"demo", "dcgan-demo", "pix2pix-demo", "cartoon-demo", "adversarial-mnist-demo",
+            "adversarial-cifar10-demo"} <= set(demos)
+    for demo in demos:
+        dry = make("-n", demo, "DEMO_DIR=/tmp/kg-demo-dir", "RUNNER=local", "SYSTEM_PACKAGES=0",
+                   "VENV=/nonexistent", "INGEST_VENV=/nonexistent-ingest")
+        subs = [line for line in dry.stdout.splitlines() if line.startswith("make ")]
+        assert subs, (demo, dry.stdout + dry.stderr)
+        for line in subs:
+            assert "RUNNER=local" in line, line
+            assert "OUT_DIR='/tmp/kg-demo-dir'" in line and "DATA_DIR='/tmp/kg-demo-dir/data'" in line, line
+
+
+def test_make_bench_goes_through_the_runner():
+    dry = make("-n", "bench", "RUNNER=docker", "DOCKER_FLAVOUR=cpu", "IMAGE=kg")
+    line = next(l for l in dry.stdout.splitlines() if "kerasgan bench" in l)
+    assert "docker run" in line and "kg:cpu python -m kerasgan bench" in line, line

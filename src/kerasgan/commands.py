@@ -14,7 +14,7 @@ COMMANDS = {
     "demo-corpus": ("kerasgan.demo.corpus", "render the demo's image corpus from the Noto Color Emoji font into DATA_DIR/demo-corpus"),
     "demo-search": ("kerasgan.demo.search", "serve the demo corpus as a local image search on loopback (optionally while a command runs)"),
     "demo-label": ("kerasgan.demo.label", "build labeled/ from the shipped demo labels file (smiley vs others, the original's counts)"),
-    "train": ("kerasgan.pipelines.pikachu.train", "train the Pikachu GAN (issue 5) into OUT_DIR/pikachu/<RUN>/; resumes a stopped run"),
+    "train": ("kerasgan.pipelines.pikachu.train", "train the Pikachu GAN into OUT_DIR/pikachu/<RUN>/; resumes a stopped run"),
     "generate": ("kerasgan.pipelines.pikachu.generate", "sample a Pikachu GAN run (EPOCH=best|last|<n>, NICE=1 keeps the discriminator's favourites)"),
     "dcgan": ("kerasgan.pipelines.dcgan.cli", "keras-dcgan: --mode train|generate --batch_size N [--nice] [--path DIR] (OUT_DIR/dcgan/<RUN>/)"),
     "adversarial-mnist": ("kerasgan.pipelines.adversarial.mnist_cli", "keras-adversarial's dense MNIST GAN: --mode train|generate (OUT_DIR/adversarial-mnist/<RUN>/)"),
@@ -31,9 +31,15 @@ COMMANDS = {
     "cartoon-arithmetic": ("kerasgan.pipelines.cartoon.arithmetic", "latent attribute arithmetic (ATTR=glasses ...): grids and the classifier's flip share"),
     "cartoon-interpolate": ("kerasgan.pipelines.cartoon.interpolate", "G along the line between two images' latents (OUT_DIR/cartoon/<RUN>/interpolate/)"),
     "bench": ("kerasgan.bench.run", "time our trainers and stages next to plain reference loops; OUT_DIR/bench/<time>.json"),
+    "evaluate": ("kerasgan.evaluation.cli", "FID, KID, precision/recall/density/coverage of image set A against B (OUT_DIR/evaluation/)"),
+    "sweep": ("kerasgan.sweep.engine", "run every point of a sweep file on a Dask cluster (local by default); OUT_DIR/sweeps/<name>/results.csv"),
+    "sweep-report": ("kerasgan.sweep.report", "OUT_DIR/sweeps/<name>/report.html: per group mean and interval over seeds, every seed, plots"),
     "report": ("kerasgan.report", "write OUT_DIR/<pipeline>/<RUN>/report.html: every stage's counts, curves and images"),
+    "fingerprint": ("kerasgan.kit.fingerprint", "SHA-256s of a run stage by stage plus the machine (write), or the first stage two runs differ at (compare)"),
 }
 
 # Commands that decode untrusted web content run in the ingestion environment (.venv-ingest, a
-# maintained Python and Pillow; see README "Security"), all others in the legacy one (.venv).
+# maintained Python and Pillow; see docs/security.md#two-environments), all others in the legacy one (.venv).
 INGEST_COMMANDS = ("download", "reshape", "pix2pix-square", "cartoon-download", "cartoon-prepare")
+# The sweep driver runs in the sweep environment (.venv-sweep: a maintained Python with Dask).
+SWEEP_COMMANDS = ("sweep",)

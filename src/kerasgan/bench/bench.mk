@@ -1,4 +1,4 @@
-# help: Benchmarks (issue 13): make bench
+# help: Benchmarks: make bench
 # Our code next to a plain reference doing the same work, case by case (kerasgan/bench/cases.py).
 BENCH_EPOCHS ?=## bench: measured epochs of the full-size GAN cases, one per round, ours and reference alternating (default 2; ~4 min each here)
 BENCH_CASES ?=## bench: comma-separated cases to run (default: all but the opt-in *-tfdefault and *-mkl ones; kerasgan/bench/cases.py)
@@ -7,7 +7,7 @@ BENCH_THREADS ?=## bench: TF intra-op threads of every case (default: as make tr
 
 .PHONY: bench
 bench: | $(LEGACY_ENV) ## time our trainers/stages vs plain reference loops: table + OUT_DIR/bench/<time>.json
-	$(VENV)/bin/python -m kerasgan bench --quick '$(BENCH_QUICK)' --ingest-python '$(abspath $(INGEST_VENV))/bin/python' \
+	$(LEGACY_RUN) bench --quick '$(BENCH_QUICK)' --ingest-python '$(abspath $(INGEST_VENV))/bin/python' \
 	  $(if $(strip $(BENCH_EPOCHS)),--epochs '$(strip $(BENCH_EPOCHS))') \
 	  $(if $(strip $(BENCH_CASES)),--cases '$(strip $(BENCH_CASES))') \
 	  $(if $(strip $(BENCH_THREADS)),--threads '$(strip $(BENCH_THREADS))')

@@ -20,23 +20,23 @@ import csv
 import random
 import re
 import shutil
-import sys
 from collections import OrderedDict
 from pathlib import Path
 
 from .. import paths
+from ..errors import UserError
 
 LABELS_FILE = Path(__file__).with_name("labels.csv")
 TARGET = "smiley"
 OTHER = "others"
-# The original's numbers (REFERENCE.md §1): split -> class -> images.
+# The original's numbers (docs/originals.md#the-filter-cnn): split -> class -> images.
 COUNTS = OrderedDict([("trains", OrderedDict([(TARGET, 30), (OTHER, 50)])),
                       ("valids", OrderedDict([(TARGET, 12), (OTHER, 20)]))])
 MARKER = ".demo-label"
 CODEPOINT_IN_URL = re.compile(r"/images/([0-9a-f]{4,6})\.png(?:$|[?#])")
 
 
-class LabelError(Exception):
+class LabelError(UserError):
     """What is missing, and which stage to run."""
 
 
@@ -146,9 +146,5 @@ def configure(parser):
 
 
 def main(args):
-    try:
-        build(seed=args.seed, labels_file=args.labels)
-    except LabelError as error:
-        print("demo-label: error: %s" % error, file=sys.stderr)
-        return 2
+    build(seed=args.seed, labels_file=args.labels)
     return 0

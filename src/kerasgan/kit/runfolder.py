@@ -1,4 +1,4 @@
-"""One folder per run: OUT_DIR/<pipeline>/<run>/ (stylegan2-ada's outdir, STYLE.md 3 and 7).
+"""One folder per run: OUT_DIR/<pipeline>/<run>/ (docs/architecture.md#run-folders).
 
 Every pipeline's run folder holds at least
 
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .. import paths
 from .files import write_atomic, write_json  # noqa: F401  (re-exported for pipelines)
+from ..errors import UserError
 
 CONFIG = "config.json"
 HISTORY = "history.csv"
@@ -31,7 +32,7 @@ BEST_GRID = "best.png"
 REPORT = "report.html"
 
 
-class ConfigMismatch(Exception):
+class ConfigMismatch(UserError):
     pass
 
 

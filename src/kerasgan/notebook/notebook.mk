@@ -1,4 +1,4 @@
-# help: Notebooks (issue 14): one Jupyter notebook per tutorial in notebooks/; make notebook
+# help: Notebooks: one Jupyter notebook per tutorial in notebooks/; make notebook
 # Jupyter runs in the legacy environment (.venv, Python 3.7), so the kernel is the pinned stack and
 # a notebook's cells call the same functions as the make targets (kerasgan.notebook.run). Its
 # packages come from their own hashed lock, docker/requirements/notebook.txt (compiled with the

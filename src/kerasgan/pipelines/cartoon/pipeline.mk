@@ -1,6 +1,6 @@
 # help: Cartoon Set DCGAN (seed 002): make cartoon-download cartoon-train cartoon-arithmetic ATTR=glasses; make cartoon-demo
-# 64x64 DCGAN + encoder + latent attribute arithmetic (kerasgan/pipelines/cartoon/, README "Cartoon Set DCGAN").
-# Empty defaults mean "the Python default" (cartoon/train.py, DEFAULTS table). RUN, N, BATCH are shared names.
+# 64x64 DCGAN + encoder + latent attribute arithmetic (kerasgan/pipelines/cartoon/, docs/cartoon.md).
+# Empty defaults mean "the Python default" (cartoon/train.py, DEFAULTS table). RUN, N, BATCH and DEMO_DIR: the Makefile's shared run variables.
 
 ARCHIVE ?=## cartoon-download: URL, local .tgz or folder (default: cartoonset10k.tgz from Google's bucket)
 CARTOON_SET ?=## cartoon-*: synthetic (drawn here, offline) or a folder of csX.png + csX.csv (default: what cartoon-download recorded)
@@ -16,58 +16,52 @@ INVERSION ?=## cartoon-arithmetic: encoder (E(x), the seed's) or projection (E(x
 PROJECT_STEPS ?=## cartoon-arithmetic: projection's Adam steps (default 200)
 IMAGES ?=## cartoon-interpolate: two image names csA,csB (default: two chosen by SEED)
 
-cartoon_opt = $(if $(strip $(2)),$(1) '$(strip $(2))')
-CARTOON_SET_OPT = $(call cartoon_opt,--set,$(CARTOON_SET)) $(call cartoon_opt,--synthetic-n,$(CARTOON_SYNTHETIC_N)) --seed $(SEED)
-CARTOON_RUN_OPT = $(call cartoon_opt,--run,$(RUN)) --seed $(SEED)
+CARTOON_SET_OPT = $(call opt,--set,$(CARTOON_SET)) $(call opt,--synthetic-n,$(CARTOON_SYNTHETIC_N)) --seed $(SEED)
+CARTOON_RUN_OPT = $(call opt,--run,$(RUN)) --seed $(SEED)
 
 .PHONY: cartoon-download cartoon-prepare cartoon-train cartoon-generate cartoon-arithmetic cartoon-interpolate cartoon-report
 cartoon-download: | $(INGEST_ENV) ## fetch (resumably) and safely extract the Cartoon Set into DATA_DIR/cartoon/ (ARCHIVE=url|file|folder)
-	$(INGEST_RUN) cartoon-download $(call cartoon_opt,--archive,$(ARCHIVE))
+	$(INGEST_RUN) cartoon-download $(call opt,--archive,$(ARCHIVE))
 
 cartoon-prepare: | $(INGEST_ENV) ## decode the set's PNG + CSV pairs once to 64x64 (DATA_DIR/cartoon/prepared/; broken pairs named and skipped)
 	$(INGEST_RUN) cartoon-prepare $(CARTOON_SET_OPT)
 
 cartoon-train: cartoon-prepare | $(LEGACY_ENV) ## train the DCGAN, then the encoder, into OUT_DIR/cartoon/<RUN>/ (same RUN resumes)
-	$(LEGACY_RUN) cartoon-train $(CARTOON_SET_OPT) $(call cartoon_opt,--run,$(RUN)) \
-	  $(call cartoon_opt,--gan-epochs,$(GAN_EPOCHS)) $(call cartoon_opt,--encoder-epochs,$(ENCODER_EPOCHS)) \
-	  $(call cartoon_opt,--nf,$(CARTOON_NF)) $(call cartoon_opt,--kernel,$(CARTOON_KERNEL)) \
-	  $(call cartoon_opt,--batch-size,$(BATCH)) $(call cartoon_opt,--joint,$(CARTOON_JOINT))
+	$(LEGACY_RUN) cartoon-train $(CARTOON_SET_OPT) $(call opt,--run,$(RUN)) \
+	  $(call opt,--gan-epochs,$(GAN_EPOCHS)) $(call opt,--encoder-epochs,$(ENCODER_EPOCHS)) \
+	  $(call opt,--nf,$(CARTOON_NF)) $(call opt,--kernel,$(CARTOON_KERNEL)) \
+	  $(call opt,--batch-size,$(BATCH)) $(call opt,--joint,$(CARTOON_JOINT))
 
 cartoon-generate: | $(LEGACY_ENV) ## N faces from the run's generator: OUT_DIR/cartoon/<RUN>/samples/grid.png
-	$(LEGACY_RUN) cartoon-generate $(CARTOON_RUN_OPT) $(call cartoon_opt,--n,$(N))
+	$(LEGACY_RUN) cartoon-generate $(CARTOON_RUN_OPT) $(call opt,--n,$(N))
 
 cartoon-arithmetic: | $(LEGACY_ENV) ## imgs_base.png, imgs_<ATTR>_avg.png (+SCALE v), _sub (-SCALE v) and the flip share, in <RUN>/arithmetic/<ATTR>/
-	$(LEGACY_RUN) cartoon-arithmetic $(CARTOON_RUN_OPT) --attr '$(ATTR)' $(call cartoon_opt,--scale,$(SCALE)) $(call cartoon_opt,--n,$(N)) \
-	  $(call cartoon_opt,--inversion,$(INVERSION)) $(call cartoon_opt,--steps,$(PROJECT_STEPS))
+	$(LEGACY_RUN) cartoon-arithmetic $(CARTOON_RUN_OPT) --attr '$(ATTR)' $(call opt,--scale,$(SCALE)) $(call opt,--n,$(N)) \
+	  $(call opt,--inversion,$(INVERSION)) $(call opt,--steps,$(PROJECT_STEPS))
 
 cartoon-interpolate: | $(LEGACY_ENV) ## G between two images' latents: OUT_DIR/cartoon/<RUN>/interpolate/<a>_<b>.png (IMAGES=csA,csB)
-	$(LEGACY_RUN) cartoon-interpolate $(CARTOON_RUN_OPT) $(call cartoon_opt,--images,$(IMAGES))
+	$(LEGACY_RUN) cartoon-interpolate $(CARTOON_RUN_OPT) $(call opt,--images,$(IMAGES))
 
 cartoon-report: | $(LEGACY_ENV) ## write OUT_DIR/cartoon/<RUN>/report.html: grids, flip share, recovery error, losses
-	$(LEGACY_RUN) report --pipeline cartoon $(call cartoon_opt,--run,$(RUN))
+	$(LEGACY_RUN) report --pipeline cartoon $(call opt,--run,$(RUN))
 
 # ---- demo: offline on the synthetic set (drawn here), smaller networks so that it ends in < 5 min
-# on 2 cores (README "Cartoon Set DCGAN" has the measured figures).
-CARTOON_DEMO_DIR ?= generated/cartoon-demo## cartoon-demo: where everything goes (DATA_DIR=<it>/data, OUT_DIR=<it>)
+# on 2 cores (docs/cartoon.md#the-demo has the measured figures).
 CARTOON_DEMO_N ?= 1500## cartoon-demo: synthetic faces
 CARTOON_DEMO_NF ?= 16## cartoon-demo: base filters (the full DCGAN's 64 is ~6x slower per image here)
 CARTOON_DEMO_GAN_EPOCHS ?= 14## cartoon-demo: DCGAN epochs (batch 16: ~1,300 steps)
 CARTOON_DEMO_ENCODER_EPOCHS ?= 2## cartoon-demo: encoder epochs after the GAN (E already trains alongside it: CARTOON_DEMO_JOINT)
 CARTOON_DEMO_JOINT ?= 10## cartoon-demo: CARTOON_JOINT of the demo (G also learns to redraw the real faces E encodes)
 CARTOON_DEMO_PROJECT_STEPS ?= 100## cartoon-demo: projection steps (the arithmetic reports the encoder and the projection)
-CARTOON_DEMO_MAKE = $(MAKE) --no-print-directory DATA_DIR='$(abspath $(CARTOON_DEMO_DIR))/data' \
-  OUT_DIR='$(abspath $(CARTOON_DEMO_DIR))' RUN=demo CARTOON_SET=synthetic CARTOON_SYNTHETIC_N=$(CARTOON_DEMO_N)
+CARTOON_DEMO_MAKE = $(DEMO_MAKE) CARTOON_SET=synthetic CARTOON_SYNTHETIC_N=$(CARTOON_DEMO_N)
 
 .PHONY: cartoon-demo
 cartoon-demo: setup ## synthetic faces -> DCGAN + encoder (NF 16, kernel 4, batch 16, joint) -> add/remove glasses (encoder and projection) with the flip shares -> report, offline (< 5 min)
-	@mkdir -p '$(abspath $(CARTOON_DEMO_DIR))'; date +%s > '$(abspath $(CARTOON_DEMO_DIR))/.cartoon-demo-started'
+	$(call demo_begin,cartoon-demo)
 	$(CARTOON_DEMO_MAKE) cartoon-train CARTOON_NF=$(CARTOON_DEMO_NF) CARTOON_KERNEL=4 BATCH=16 \
 	  GAN_EPOCHS=$(CARTOON_DEMO_GAN_EPOCHS) ENCODER_EPOCHS=$(CARTOON_DEMO_ENCODER_EPOCHS) CARTOON_JOINT=$(CARTOON_DEMO_JOINT)
 	$(CARTOON_DEMO_MAKE) cartoon-arithmetic ATTR=glasses N=16 INVERSION=projection PROJECT_STEPS=$(CARTOON_DEMO_PROJECT_STEPS)
 	$(CARTOON_DEMO_MAKE) cartoon-interpolate
 	$(CARTOON_DEMO_MAKE) cartoon-generate N=64
 	$(CARTOON_DEMO_MAKE) cartoon-report
-	@run='$(abspath $(CARTOON_DEMO_DIR))/cartoon/demo'; \
-	  echo "cartoon-demo: done in $$(( $$(date +%s) - $$(cat '$(abspath $(CARTOON_DEMO_DIR))/.cartoon-demo-started') )) s (SEED=$(SEED))"; \
-	  echo "cartoon-demo: report $$run/report.html"; \
-	  echo "cartoon-demo: grids  $$run/arithmetic/glasses/imgs_base.png $$run/arithmetic/glasses/imgs_glasses_avg.png"
+	$(call demo_end,cartoon-demo,cartoon,report=report.html base=arithmetic/glasses/imgs_base.png glasses=arithmetic/glasses/imgs_glasses_avg.png)

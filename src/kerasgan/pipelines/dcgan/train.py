@@ -1,6 +1,6 @@
 """`make dcgan-train` / `python -m kerasgan dcgan --mode train`: keras-dcgan's training, resumable.
 
-Reproduces jacobgil's keras-dcgan (seed 003, seed 002 §4.2; REFERENCE.md §2): per batch, generate a
+Reproduces jacobgil's keras-dcgan (seed 003, seed 002 §4.2; docs/originals.md#keras-dcgan): per batch, generate a
 batch from uniform(-1, 1) noise, train the discriminator on real + generated images (labels 1 / 0),
 then train the generator through the frozen discriminator on fresh noise (labels 1). Batches run
 in order through the training set (no shuffle, the remainder dropped), as the original. Every
@@ -16,7 +16,6 @@ checkpoint and stop; the same RUN resumes, to the same bytes as an uninterrupted
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +26,7 @@ from ...datasets.mnist import DataError
 from ...kit import checkpoint, metrics, runfolder, seeds
 from ...kit.progress import log
 
-# Defaults (REFERENCE.md §2 unless said otherwise).
+# Defaults (docs/originals.md#keras-dcgan unless said otherwise).
 DEFAULTS = {
     "run": "default",
     "epochs": 100,          # the original's range(100)
@@ -87,14 +86,13 @@ def resolve_config(args, source):
 def main(args):
     try:
         x, y, source = dataset.load(args.data, args.path)
-        config = resolve_config(args, source)
-        folder = runfolder.run_dir(PIPELINE, args.run)
-        runfolder.check_config(folder, config, MUTABLE_KEYS)
-    except (DataError, runfolder.ConfigMismatch) as error:
-        hint = (" (--data /path/to/mnist.npz; make: DCGAN_DATA=/path/to/mnist.npz)"
-                if isinstance(error, DataError) and "file's path" in str(error) else "")
-        print("dcgan train: error: %s%s" % (error, hint), file=sys.stderr)
-        return 2
+    except DataError as error:
+        if "file's path" not in str(error):
+            raise
+        raise DataError("%s (--data /path/to/mnist.npz; make: DCGAN_DATA=/path/to/mnist.npz)" % error)
+    config = resolve_config(args, source)
+    folder = runfolder.run_dir(PIPELINE, args.run)
+    runfolder.check_config(folder, config, MUTABLE_KEYS)
     if args.dry_run:
         print(json.dumps(config, indent=2, sort_keys=True))
         return 0

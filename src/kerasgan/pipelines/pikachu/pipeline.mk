@@ -26,7 +26,7 @@ download: $(INGEST_ENV) ## find image URLs for KEYWORDS (SOURCE) and fetch them 
 reshape: $(INGEST_ENV) ## square downloads/*/* into DATA_DIR/reshaped/<n>.jpg (RESHAPE_SIZE), report bad files and duplicates
 	$(INGEST_RUN) reshape --size '$(RESHAPE_SIZE)' --dedupe '$(DEDUPE)' $(if $(JOBS),--jobs '$(JOBS)')
 
-# ---- filter and label (issue 4)
+# ---- filter and label
 TARGET ?= pikachu## filter/label: the wanted class, labeled/*/<TARGET>/ (the CNN's probability means "is TARGET")
 CLASSES ?=## label: classes to click through, comma-separated (default: TARGET,others)
 THRESHOLD ?= 0.99## filter: copy reshaped images with probability >= THRESHOLD to predicted/ (original: int(p*100) >= 99)
@@ -39,7 +39,7 @@ PORT ?= 8765## label: port of the labelling page on 127.0.0.1
 FILTER_DATA := $(abspath $(DATA_DIR))
 FILTER_MODEL := $(FILTER_DATA)/models/filter.h5
 FILTER_SCORES := $(FILTER_DATA)/reports/filter_scores.csv
-FILTER_CODE := $(wildcard src/kerasgan/filter*.py) src/kerasgan/determinism.py
+FILTER_CODE := $(wildcard src/kerasgan/ingest/filter*.py) src/kerasgan/determinism.py
 # Fingerprints of each step's inputs (file list with sizes and times, plus the variables): rewritten
 # only when they change, so Make retrains / rescores exactly when something it depends on changed.
 FILTER_TRAIN_INPUTS := $(FILTER_DATA)/models/.filter-train.inputs
@@ -74,44 +74,37 @@ label: | $(LEGACY_ENV) ## local page (127.0.0.1:PORT) to click reshaped/ images 
 	$(LEGACY_RUN) label --target '$(TARGET)' --classes '$(CLASSES)' --port $(PORT) --seed $(SEED) \
 	  --valid-ratio $(VALID_RATIO)
 
-# ---- GAN training (issue 5)
-# Empty defaults here mean "the Python default" (kerasgan/pikachu_gan/train.py, DEFAULTS table).
-RUN ?=## train/generate: run name, OUT_DIR/pikachu/<RUN>/ (default: default)
-EPOCHS ?=## train: epochs in all; a larger value extends a finished run (default 50001, the original's)
+# ---- GAN training
+# Empty defaults here mean "the Python default" (kerasgan/pipelines/pikachu/train.py, DEFAULTS table).
+# RUN, EPOCHS, SIZE (a multiple of 8), N, NICE, EPOCH (best, the default here) and DEMO_DIR:
+# the Makefile's shared run variables.
 SAVE_EVERY ?=## train: grid + metrics + checkpoint every N epochs (default 100, the original's)
 NCH ?=## train: generator/discriminator channels (default 512; 16 or less for a quick try)
 KERNEL ?=## train: kernel size h of every convolution (default 7)
 DROPOUT ?=## train: SpatialDropout2D rate, not recoverable from the original (default 0.5)
-SIZE ?=## train: image side, a multiple of 8 (default 32, the original's)
 DETERMINISTIC ?=## train: 1 = TF_CUDNN_DETERMINISTIC + tensorflow-determinism (GPU; CPU is exact anyway)
 TRAIN_DIR ?=## train: folder of training images (default DATA_DIR/predicted/)
-N ?=## generate: number of samples (default 100)
-NICE ?=## generate: 1 = keep the N of 20xN samples the discriminator scores highest (keras-dcgan --nice)
-EPOCH ?=## generate: best (lowest discriminator loss, default), last, or a kept grid epoch
-
-gan_opt = $(if $(strip $(2)),$(1) '$(strip $(2))')
 
 .PHONY: train generate
 train: | $(LEGACY_ENV) ## train the Pikachu GAN into OUT_DIR/pikachu/<RUN>/ (same RUN again resumes it)
-	$(LEGACY_RUN) train --seed $(SEED) $(call gan_opt,--run,$(RUN)) $(call gan_opt,--epochs,$(EPOCHS)) \
-	  $(call gan_opt,--save-every,$(SAVE_EVERY)) $(call gan_opt,--nch,$(NCH)) \
-	  $(call gan_opt,--kernel,$(KERNEL)) $(call gan_opt,--dropout,$(DROPOUT)) \
-	  $(call gan_opt,--size,$(SIZE)) $(call gan_opt,--deterministic,$(DETERMINISTIC)) \
-	  $(call gan_opt,--train-dir,$(TRAIN_DIR))
+	$(LEGACY_RUN) train --seed $(SEED) $(call opt,--run,$(RUN)) $(call opt,--epochs,$(EPOCHS)) \
+	  $(call opt,--save-every,$(SAVE_EVERY)) $(call opt,--nch,$(NCH)) \
+	  $(call opt,--kernel,$(KERNEL)) $(call opt,--dropout,$(DROPOUT)) \
+	  $(call opt,--size,$(SIZE)) $(call opt,--deterministic,$(DETERMINISTIC)) \
+	  $(call opt,--train-dir,$(TRAIN_DIR))
 
 generate: | $(LEGACY_ENV) ## sample a trained run into OUT_DIR/pikachu/<RUN>/samples/ (EPOCH=, N=, NICE=1)
-	$(LEGACY_RUN) generate --seed $(SEED) $(call gan_opt,--run,$(RUN)) $(call gan_opt,--n,$(N)) \
-	  $(call gan_opt,--nice,$(NICE)) $(call gan_opt,--epoch,$(EPOCH))
+	$(LEGACY_RUN) generate --seed $(SEED) $(call opt,--run,$(RUN)) $(call opt,--n,$(N)) \
+	  $(call opt,--nice,$(NICE)) $(call opt,--epoch,$(EPOCH))
 
-# ---- demo and report (issue 6)
+# ---- demo and report
 # `make demo`: every stage, offline, on an embedded corpus. The colour emoji of Debian's
 # fonts-noto-color-emoji are rendered into DEMO_DIR/data/demo-corpus/, served by a local image
 # search on loopback (demo-search: HTTP results page, HTTPS images), downloaded by the real
-# download stage (headless Chromium), reshaped, labelled from the shipped src/kerasgan/demo_labels.csv
+# download stage (headless Chromium), reshaped, labelled from the shipped src/kerasgan/demo/labels.csv
 # (yellow smiley faces = TARGET "smiley", the rest "others"), filtered, trained on, sampled and
 # reported. Everything goes to DEMO_DIR (never DATA_DIR/OUT_DIR). The settings below keep the whole
 # run within 5 minutes on a 2-core CPU (272 s measured; CI allows 15 on a loaded machine).
-DEMO_DIR ?= generated/demo## demo: where everything goes (DATA_DIR=DEMO_DIR/data, OUT_DIR=DEMO_DIR)
 DEMO_KEYWORDS ?= face,smiling,heart,moon## demo: what the demo searches its emoji corpus for
 DEMO_EPOCHS ?= 2001## demo: GAN epochs (the original: 50001)
 DEMO_NCH ?= 64## demo: GAN channels (the original: 512)
@@ -122,40 +115,34 @@ FONT ?=## demo: NotoColorEmoji.ttf (default: the system's copy, fonts-noto-color
 # mostly per-batch overhead at this size, so NCH 64 costs about what 16 or 32 do and learns faces
 # sooner; KERNEL 3 (the original's 7 is ~4x slower). EPOCH=last: in so short a run the
 # discriminator's loss is lowest in the first epochs, so `best` would sample from noise.
-DEMO_RUN := demo
 DEMO_THRESHOLD := 0.9
 DEMO_FILTER := FILTER_EPOCHS=30
 DEMO_GAN := KERNEL=3 SAVE_EVERY=100 NICE=1 N=100 EPOCH=last
-DEMO_DATA := $(abspath $(DEMO_DIR))/data
-DEMO_MAKE = $(MAKE) --no-print-directory DATA_DIR='$(DEMO_DATA)' OUT_DIR='$(abspath $(DEMO_DIR))' \
-  RUN=$(DEMO_RUN) TARGET=smiley THRESHOLD=$(DEMO_THRESHOLD) $(DEMO_FILTER) $(DEMO_GAN) \
+PIKACHU_DEMO_MAKE = $(DEMO_MAKE) TARGET=smiley THRESHOLD=$(DEMO_THRESHOLD) $(DEMO_FILTER) $(DEMO_GAN) \
   EPOCHS=$(DEMO_EPOCHS) NCH=$(DEMO_NCH)
 # The search server runs on this machine (loopback) while the download stage runs.
 DEMO_SEARCH = $(VENV)/bin/python -m kerasgan demo-search --corpus '$(KERASGAN_DATA_DIR)/demo-corpus'
 
 .PHONY: demo demo-corpus demo-download demo-label report
 demo: setup ## the whole pipeline offline on the embedded emoji corpus into DEMO_DIR, then its report (~5 min, 2 CPU cores)
-	@mkdir -p '$(DEMO_DATA)'; date +%s > '$(DEMO_DATA)/.demo-started'
-	$(DEMO_MAKE) demo-corpus
-	$(DEMO_MAKE) demo-download
-	$(DEMO_MAKE) reshape
-	$(DEMO_MAKE) demo-label
-	$(DEMO_MAKE) filter
-	$(DEMO_MAKE) train
-	$(DEMO_MAKE) generate
-	$(DEMO_MAKE) report
-	@run='$(abspath $(DEMO_DIR))/pikachu/$(DEMO_RUN)'; \
-	  echo "demo: done in $$(( $$(date +%s) - $$(cat '$(DEMO_DATA)/.demo-started') )) s (SEED=$(SEED))"; \
-	  echo "demo: report   $$run/report.html"; \
-	  echo "demo: samples  $$run/samples/grid.png"; \
-	  echo "demo: timelapse $$run/timelapse.gif"; \
-	  echo "demo: data     $(DEMO_DATA)/"
+	$(call demo_begin,demo)
+	$(PIKACHU_DEMO_MAKE) demo-corpus
+	$(PIKACHU_DEMO_MAKE) demo-download
+	$(PIKACHU_DEMO_MAKE) reshape
+	$(PIKACHU_DEMO_MAKE) demo-label
+	$(PIKACHU_DEMO_MAKE) filter
+	$(PIKACHU_DEMO_MAKE) train
+	$(PIKACHU_DEMO_MAKE) generate
+	$(PIKACHU_DEMO_MAKE) report
+	$(DEMO_MAKE) fingerprint DEMO_DIR='$(DEMO_DIR)'
+	$(call demo_end,demo,pikachu,report=report.html samples=samples/grid.png timelapse=timelapse.gif fingerprint=fingerprint.json)
+	@echo "demo: data      $(DEMO_DATA)/"
 
 demo-corpus: | $(LEGACY_ENV) ## render the emoji font into DATA_DIR/demo-corpus/ (images + index.csv; once)
 	$(LEGACY_RUN) demo-corpus $(if $(FONT),--font '$(FONT)')
 
 demo-download: | $(STAMP) $(INGEST_ENV) ## `make download` from the local emoji search (DEMO_KEYWORDS) into DATA_DIR/downloads/
-	$(DEMO_SEARCH) -- $(MAKE) --no-print-directory download SOURCE=google KEYWORDS='$(DEMO_KEYWORDS)' \
+	$(DEMO_SEARCH) -- $(SUBMAKE) download SOURCE=google KEYWORDS='$(DEMO_KEYWORDS)' \
 	  SEARCH_URL='{search_url}' CA_BUNDLE='{ca}'
 
 demo-label: | $(LEGACY_ENV) ## DATA_DIR/labeled/ from the shipped demo labels (smiley/others, 30+50 train, 12+20 valid)

@@ -1,18 +1,15 @@
 # help: pix2pix chimera (seed 004): make pix2pix-preprocess pix2pix-train pix2pix-test; make pix2pix-demo
-# Edges -> image with a U-Net and a 70x70 PatchGAN (kerasgan/pipelines/pix2pix/, README "pix2pix").
-# Empty defaults mean "the Python default" (pix2pix/train.py, DEFAULTS table).
+# Edges -> image with a U-Net and a 70x70 PatchGAN (kerasgan/pipelines/pix2pix/, docs/pix2pix.md).
+# Empty defaults mean "the Python default" (pix2pix/train.py, DEFAULTS table). RUN, EPOCHS (lr constant
+# for the first half, then linearly to 0), SIZE (a power of two >= 32; U-Net depth log2 SIZE), EPOCH
+# (pix2pix-test: latest or a kept epoch) and DEMO_DIR: the Makefile's shared run variables.
 
 INPUT ?=## pix2pix-preprocess/-test: folder of images (untrusted: decoded with reshape's limits)
 PHASE ?= train## pix2pix-preprocess: train or test, the folder DATA_DIR/pix2pix/<PHASE>/
-RUN ?=## train/test: run name, OUT_DIR/<pipeline>/<RUN>/ (default: default)
-EPOCHS ?=## train: epochs in all; lr constant for the first half, then linearly to 0 (pix2pix default 200)
-SIZE ?=## pix2pix: image side, a power of two >= 32 (default 256; U-Net depth = log2 SIZE)
 LOSS ?=## pix2pix-train: GAN loss lsgan (the seed's pick, default), vanilla or wgangp
 MODE_SEEKING ?=## pix2pix-train: 1 = MSGAN's mode-seeking term (noise z concatenated to the input)
 NGF ?=## pix2pix-train: generator/discriminator base channels (default 64, the reference's)
-EPOCH ?=## test: latest (default) or a kept epoch
 
-p2p_opt = $(if $(strip $(2)),$(1) '$(strip $(2))')
 P2P_SIZE = $(or $(strip $(SIZE)),256)
 
 .PHONY: pix2pix-preprocess
@@ -23,41 +20,35 @@ pix2pix-preprocess: | $(INGEST_ENV) $(LEGACY_ENV) ## INPUT images -> DATA_DIR/pi
 
 .PHONY: pix2pix-train
 pix2pix-train: | $(LEGACY_ENV) ## train pix2pix on DATA_DIR/pix2pix/train/ into OUT_DIR/pix2pix/<RUN>/ (same RUN resumes)
-	$(LEGACY_RUN) pix2pix-train --seed $(SEED) $(call p2p_opt,--run,$(RUN)) \
-	  $(call p2p_opt,--epochs,$(EPOCHS)) $(call p2p_opt,--size,$(SIZE)) $(call p2p_opt,--loss,$(LOSS)) \
-	  $(call p2p_opt,--mode-seeking,$(MODE_SEEKING)) $(call p2p_opt,--ngf,$(NGF))
+	$(LEGACY_RUN) pix2pix-train --seed $(SEED) $(call opt,--run,$(RUN)) \
+	  $(call opt,--epochs,$(EPOCHS)) $(call opt,--size,$(SIZE)) $(call opt,--loss,$(LOSS)) \
+	  $(call opt,--mode-seeking,$(MODE_SEEKING)) $(call opt,--ngf,$(NGF))
 
 .PHONY: pix2pix-test
 pix2pix-test: | $(LEGACY_ENV) ## result pages OUT_DIR/pix2pix/<RUN>/test_<EPOCH>/index.html + index.md (INPUT=dir: preprocess it as PHASE=test first)
-	$(if $(strip $(INPUT)),$(MAKE) --no-print-directory pix2pix-preprocess INPUT='$(INPUT)' PHASE=test)
-	$(LEGACY_RUN) pix2pix-test $(call p2p_opt,--run,$(RUN)) $(call p2p_opt,--epoch,$(EPOCH))
+	$(if $(strip $(INPUT)),$(SUBMAKE) pix2pix-preprocess INPUT='$(INPUT)' PHASE=test)
+	$(LEGACY_RUN) pix2pix-test $(call opt,--run,$(RUN)) $(call opt,--epoch,$(EPOCH))
 
 .PHONY: pix2pix-report
 pix2pix-report: | $(LEGACY_ENV) ## write OUT_DIR/pix2pix/<RUN>/report.html: data, losses, strips, result pages
-	$(LEGACY_RUN) report --pipeline pix2pix $(call p2p_opt,--run,$(RUN))
+	$(LEGACY_RUN) report --pipeline pix2pix $(call opt,--run,$(RUN))
 
 # ---- demo: the seed's animals from Noto Color Emoji (kerasgan/pipelines/pix2pix/demo.py), offline.
-# Settings chosen by measuring this 2-core machine (README "pix2pix"): SIZE 64 (U-Net depth 6),
+# Settings chosen by measuring this 2-core machine (docs/pix2pix.md#the-demo): SIZE 64 (U-Net depth 6),
 # NGF 16 (more epochs beat more channels in a few minutes), 9 animals x P2P_DEMO_EPOCHS, lsgan.
-P2P_DEMO_DIR ?= generated/pix2pix-demo## pix2pix-demo: where everything goes (DATA_DIR=<it>/data, OUT_DIR=<it>)
 P2P_DEMO_EPOCHS ?= 400## pix2pix-demo: epochs over the 9 animals (~0.3 s each here at NGF 16)
 P2P_DEMO_NGF ?= 16## pix2pix-demo: base channels (the reference's 64: ~10x slower per epoch here)
-P2P_DEMO_DATA = $(abspath $(P2P_DEMO_DIR))/data
-P2P_DEMO_MAKE = $(MAKE) --no-print-directory DATA_DIR='$(P2P_DEMO_DATA)' OUT_DIR='$(abspath $(P2P_DEMO_DIR))' \
-  RUN=demo SIZE=64 NGF=$(P2P_DEMO_NGF) LOSS=lsgan MODE_SEEKING=0 EPOCHS=$(P2P_DEMO_EPOCHS) EPOCH=latest
+P2P_DEMO_MAKE = $(DEMO_MAKE) SIZE=64 NGF=$(P2P_DEMO_NGF) LOSS=lsgan MODE_SEEKING=0 EPOCHS=$(P2P_DEMO_EPOCHS) EPOCH=latest
 
 .PHONY: pix2pix-demo
 pix2pix-demo: setup ## emoji animals -> preprocess -> train (64 px) -> chimera test pages -> report, offline (~5 min, 2 cores)
-	@mkdir -p '$(P2P_DEMO_DATA)'; date +%s > '$(P2P_DEMO_DATA)/.demo-started'
+	$(call demo_begin,pix2pix-demo)
 	$(P2P_DEMO_MAKE) pix2pix-demo-data
-	$(P2P_DEMO_MAKE) pix2pix-preprocess INPUT='$(P2P_DEMO_DATA)/pix2pix-emoji/train' PHASE=train
+	$(P2P_DEMO_MAKE) pix2pix-preprocess INPUT='$(DEMO_DATA)/pix2pix-emoji/train' PHASE=train
 	$(P2P_DEMO_MAKE) pix2pix-train
-	$(P2P_DEMO_MAKE) pix2pix-test INPUT='$(P2P_DEMO_DATA)/pix2pix-emoji/test'
+	$(P2P_DEMO_MAKE) pix2pix-test INPUT='$(DEMO_DATA)/pix2pix-emoji/test'
 	$(P2P_DEMO_MAKE) pix2pix-report
-	@run='$(abspath $(P2P_DEMO_DIR))/pix2pix/demo'; \
-	  echo "pix2pix-demo: done in $$(( $$(date +%s) - $$(cat '$(P2P_DEMO_DATA)/.demo-started') )) s (SEED=$(SEED))"; \
-	  echo "pix2pix-demo: report     $$run/report.html"; \
-	  echo "pix2pix-demo: test page  $$run/test_latest/index.html"
+	$(call demo_end,pix2pix-demo,pix2pix,report=report.html test=test_latest/index.html)
 
 .PHONY: pix2pix-demo-data
 pix2pix-demo-data: | $(LEGACY_ENV) ## render the demo's 9 animals and 4 chimeras from Noto Color Emoji into DATA_DIR/pix2pix-emoji/
