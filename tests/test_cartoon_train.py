@@ -149,3 +149,20 @@ def test_refusals(workspace):
     assert missing.returncode == 2 and "make cartoon-prepare" in missing.stderr
     untrained = run_cli("cartoon-arithmetic", "--run", "never", env=env, check=False)
     assert untrained.returncode == 2 and "train it first" in untrained.stderr
+
+
+def test_joint_trains_the_encoder_alongside_the_gan(workspace, reference):
+    """JOINT=w: E steps in every batch of both phases, G's loss gains w |G(E(x)) - x|; the seed's
+    order (JOINT 0, the reference run) moves E only after the GAN."""
+    ref, _ = reference
+    out = workspace[1]
+    run_cli("cartoon-train", "--run", "joint", *TINY, "--joint", 10, env=workspace[2], timeout=300)
+    folder = out / "cartoon" / "joint"
+    _, arrays = checkpoint_state(folder)
+    steps = {name: int(arrays["opt_%s/000" % name]) for name in ("generator", "discriminator", "encoder")}
+    assert steps == {"generator": GAN_EPOCHS * 3, "discriminator": GAN_EPOCHS * 3, "encoder": EPOCHS * 3}
+    rows = (folder / "history.csv").read_text().splitlines()
+    header, first = rows[0].split(","), rows[1].split(",")
+    assert first[header.index("g_loss")] != "" and first[header.index("e_loss_reconstruction")] != ""
+    assert json.loads((folder / "config.json").read_text())["joint"] == 10
+    assert (folder / "generator.h5").read_bytes() != (ref / "generator.h5").read_bytes()
