@@ -2,8 +2,6 @@
 # `make fingerprint` hashes every stage of a run in pipeline order (data stages first, then the
 # GAN's grid epochs, final models and samples) with the machine that computed them, into the run
 # folder's fingerprint.json. `make fingerprint-compare` names the first stage whose bytes differ.
-A ?=## fingerprint-compare: a manifest, a run folder or a DEMO_DIR (its pikachu/demo/fingerprint.json)
-B ?= docs/reproducibility-reference.json## fingerprint-compare: the other one (default: the published reference demo)
 
 # DEMO_DIR given on the command line: the demo's run and data. Else RUN: a name is the Pikachu run
 # OUT_DIR/pikachu/<RUN> with DATA_DIR's stages; a path is any pipeline's run folder (DATA_DIR's
@@ -25,4 +23,4 @@ fingerprint: | $(LEGACY_ENV) ## write RUN's (or DEMO_DIR's) stage SHA-256s and m
 
 fingerprint-compare: | $(LEGACY_ENV) ## name the first stage whose bytes differ between A and B, and how the machines differ (exit 1)
 	@[ -n '$(A)' ] || { echo "fingerprint-compare: give A=<manifest, run folder or DEMO_DIR>" >&2; exit 2; }
-	$(VENV)/bin/python -m kerasgan fingerprint compare '$(call fingerprint_manifest,$(A))' '$(call fingerprint_manifest,$(B))'
+	$(VENV)/bin/python -m kerasgan fingerprint compare '$(call fingerprint_manifest,$(A))' '$(call fingerprint_manifest,$(or $(strip $(B)),docs/reproducibility-reference.json))'
