@@ -34,6 +34,8 @@ def configure(parser):
     parser.add_argument("--quality-n", type=int, default=d["quality_n"],
                         help="samples judged by the digit classifier at each epoch's end")
     parser.add_argument("--dry-run", action="store_true", help="train: print the resolved config and stop")
+    parser.add_argument("--loop", default="ours", choices=("ours", "original"),
+                        help="train: ours (resumable, quality figures) or the original's loop as written")
 
 
 def main(args):
@@ -41,6 +43,9 @@ def main(args):
         if args.nice:
             print("dcgan: --nice only applies to --mode generate", file=sys.stderr)
             return 2
+        if args.loop == "original":
+            from . import original
+            return original.main(args)
         return train.main(args)
     try:
         generate.generate(args.run, args.batch_size, args.nice, args.seed,
