@@ -5,6 +5,7 @@ import os
 import sys
 
 from .commands import COMMANDS, INGEST_COMMANDS, SWEEP_COMMANDS
+from .errors import EXIT_STATUS, UserError
 
 
 def _ensure_hash_seed(argv):
@@ -59,7 +60,11 @@ def run_command(name, argv):
     parser = argparse.ArgumentParser(prog="python -m kerasgan " + name, description=text)
     module.configure(parser)
     args = parser.parse_args(argv)
-    return module.main(args) or 0
+    try:
+        return module.main(args) or 0
+    except (UserError, FileNotFoundError) as error:   # a missing input file is the user's to give
+        print("kerasgan %s: error: %s" % (name, error), file=sys.stderr)
+        return EXIT_STATUS
 
 
 if __name__ == "__main__":

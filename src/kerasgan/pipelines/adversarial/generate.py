@@ -4,16 +4,17 @@
     N=100 samples from the SEED's "generate" stream -> OUT_DIR/<pipeline>/<RUN>/samples/:
     grid.png, sample-<i>.png and samples.json (what was sampled, from which epoch).
 """
-import sys
 from pathlib import Path
 
 import numpy as np
 
+from ...evaluation import scoring
 from ...kit import checkpoint, runfolder, seeds
 from ...kit.files import read_json, write_json
+from ...errors import UserError
 
 
-class GenerateError(Exception):
+class GenerateError(UserError):
     pass
 
 
@@ -33,8 +34,15 @@ def generate(folder, n=100, which="last", seed=0):
         if not saved:
             raise GenerateError("%s: no checkpoint yet" % folder)
         epoch = saved[0]["best_epoch"]
+    elif which == scoring.BEST_FID:
+        try:
+            epoch = scoring.best_fid_epoch(folder)
+        except ValueError as error:
+            raise GenerateError(str(error))
+        if epoch not in checkpoint.snapshot_epochs(folder):
+            raise GenerateError("%s: epoch %d (best FID) has no snapshot left (KEEP_SNAPSHOTS)" % (folder, epoch))
     else:
-        raise GenerateError("EPOCH must be last or best, got %r" % which)
+        raise GenerateError("EPOCH must be last, best or %s, got %r" % (scoring.BEST_FID, which))
     from ... import determinism
     determinism.seed_everything(seed, threads=config["threads"])
     if which == "last":
@@ -42,7 +50,8 @@ def generate(folder, n=100, which="last", seed=0):
         generator = load_model(str(folder / "generator.h5"))
     else:
         generator, _ = build_players(config)
-        generator.set_weights(saved[1]["best_generator"])
+        generator.set_weights(saved[1]["best_generator"] if which == "best"
+                              else checkpoint.load_snapshot(folder, epoch)["generator"])
     z = seeds.stream(seed, "generate").normal(size=(n, config["latent_dim"])).astype(np.float32)
     images = np.asarray(generator.predict(z, batch_size=32))
     if images.ndim == 3:
@@ -62,10 +71,6 @@ def generate(folder, n=100, which="last", seed=0):
 
 def main(pipeline, args):
     folder = runfolder.run_dir(pipeline, args.run)
-    try:
-        out = generate(folder, args.n, args.epoch, args.seed)
-    except GenerateError as error:
-        print("%s: error: %s" % (pipeline, error), file=sys.stderr)
-        return 2
+    out = generate(folder, args.n, args.epoch, args.seed)
     print("%s: %d samples in %s" % (pipeline, args.n, out))
     return 0

@@ -12,28 +12,27 @@ most real. Writes sample-<rank>.png (rank 000 = best scored when NICE=1), grid.p
 import csv
 import io
 import json
-import sys
 
 import numpy as np
 
 from . import PIPELINE, models
 from .train import BATCH_SIZE
-from ...kit import checkpoint, runfolder, seeds
+from ...errors import UserError
+from ...evaluation import scoring
+from ...kit import checkpoint, cli, runfolder, seeds
 
 NICE_FACTOR = 20   # keras-dcgan --nice: 20 x batch candidates
 
 
-class GenerateError(Exception):
+class GenerateError(UserError):
     pass
 
 
 def configure(parser):
-    parser.add_argument("--run", default="default", help="run name: OUT_DIR/pikachu/<RUN>/")
-    parser.add_argument("--n", type=int, default=100, help="number of samples")
+    cli.run_arguments(parser, PIPELINE)
+    cli.sample_arguments(parser, "best", "best, last, best-fid (lowest FID of an EVAL_N run) or a grid epoch number")
     parser.add_argument("--nice", type=int, choices=(0, 1), default=0,
                         help="1: keep the N of 20xN samples the discriminator scores highest")
-    parser.add_argument("--epoch", default="best", help="best, last, or a grid epoch number")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the latents")
 
 
 def sample_latents(seed, count, latent_dim=models.LATENT_DIM):
@@ -76,6 +75,11 @@ def generate(run, n=100, nice=False, epoch="best", seed=0, log=print):
     if n < 1:
         raise GenerateError("N must be at least 1")
     config = json.loads(config_path.read_text())
+    if str(epoch) == scoring.BEST_FID:
+        try:
+            epoch = scoring.best_fid_epoch(folder)
+        except ValueError as error:
+            raise GenerateError(str(error))
     used_epoch, g_weights, d_weights = select_weights(folder, str(epoch))
 
     determinism.seed_everything(seed, threads=config.get("threads"))
@@ -119,10 +123,6 @@ def generate(run, n=100, nice=False, epoch="best", seed=0, log=print):
 
 
 def main(args):
-    try:
-        generate(args.run, args.n, bool(args.nice), args.epoch, args.seed,
-                 log=lambda *a: print(*a, flush=True))
-    except GenerateError as error:
-        print("generate: error: %s" % error, file=sys.stderr)
-        return 2
+    generate(args.run, args.n, bool(args.nice), args.epoch, args.seed,
+             log=lambda *a: print(*a, flush=True))
     return 0
