@@ -22,14 +22,7 @@ setup: $(SWEEP_STAMP)
 test: | $(SWEEP_STAMP)
 
 $(SWEEP_STAMP): $(SWEEP_LOCK) docker/find-python-ingest
-	@py="$$(docker/find-python-ingest '$(INGEST_PYTHON)')"; \
-	if [ ! -x $(SWEEP_VENV)/bin/python ] || ! $(SWEEP_VENV)/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then \
-	  echo "setup: creating $(SWEEP_VENV) from $$py"; rm -rf $(SWEEP_VENV); "$$py" -m venv $(SWEEP_VENV); fi
-	$(SWEEP_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r $(SWEEP_LOCK)
-	@site="$$($(SWEEP_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"; \
-	  echo "$(abspath src)" > "$$site/kerasgan-src.pth"
-	@touch $@
-	@echo "setup: $(SWEEP_VENV) matches $(SWEEP_LOCK)"
+	$(call maintained_venv,$(SWEEP_VENV),$(SWEEP_LOCK))
 
 .PHONY: sweep sweep-report sweep-score sweep-scheduler sweep-worker sweep-lock
 sweep: | $(SWEEP_STAMP) $(LEGACY_ENV) ## run every point of SWEEP (skips finished ones, resumes stopped ones), then sweep-report
