@@ -36,10 +36,10 @@ def download_counts(data):
 
 def reshape_counts(data):
     """From reports/reshape.csv (one row per input: kept, duplicate, near-duplicate or skipped, with
-    a reason); reshaped/manifest.csv alone (kept images only) if the report is missing."""
+    a reason); reports/reshape_manifest.csv alone (kept images only) if the report is missing."""
     rows = read_csv(Path(data) / paths.REPORTS / "reshape.csv")
     if rows is None:
-        kept = read_csv(Path(data) / paths.RESHAPED / "manifest.csv")
+        kept = read_csv(Path(data) / paths.RESHAPE_MANIFEST)
         if kept is None:
             return None
         rows = [dict(status="kept") for _ in kept]
