@@ -13,13 +13,13 @@ OUT_DIR ?= generated## results of runs: <pipeline>/<RUN>/
 SEED ?= 0## the one seed behind every random source (also PYTHONHASHSEED)
 PYTHON ?=## Python 3.7 interpreter for .venv (default: python3.7 on PATH, else newest pyenv 3.7.*)
 VENV ?= $(if $(filter mkl,$(FLAVOUR)),.venv-mkl,.venv)## the legacy environment (Python 3.7, TF 1.14, Keras 2.1.2; FLAVOUR=mkl: .venv-mkl)
-FLAVOUR ?= cpu## which lock the legacy environment installs: cpu, gpu, or mkl (opt-in: intel-tensorflow 1.14, MKL-DNN; README Benchmarks)
+FLAVOUR ?= cpu## which lock the legacy environment installs: cpu, gpu, or mkl (opt-in: intel-tensorflow 1.14, MKL-DNN; docs/environment.md#the-mkl-dnn-flavour)
 IMAGE ?= kerasgan## Docker image name prefix (RUNNER=docker)
 RUNNER ?= $(shell docker image inspect "$(IMAGE):$$(docker/gpu-flavour)" >/dev/null 2>&1 && echo docker || echo local)## local or docker (default: docker when an engine answers and this machine's image exists)
 # Probed once per make: the sub-makes (SUBMAKE below) get the answer on their command line.
 RUNNER := $(RUNNER)
 PYTEST_ARGS ?=## extra arguments for pytest, e.g. -k shim
-INGEST_PYTHON ?=## Python 3.10+ for .venv-ingest (default: python3.13 ... python3.10, then python3 on PATH)
+INGEST_PYTHON ?=## Python 3.10+ for .venv-ingest and .venv-sweep (default: python3.13 ... python3.10, then python3 on PATH)
 INGEST_VENV ?= .venv-ingest## the ingestion environment for download/reshape (maintained Python, current Pillow)
 SYSTEM_PACKAGES ?= 1## setup: install the missing system packages of docker/system-packages (Chromium, chromedriver, emoji font; as root or by sudo -n); 0 = skip, you install them
 
@@ -62,7 +62,7 @@ SITE = $(VENV)/lib/python3.7/site-packages
 # How a stage runs in the legacy environment. RUNNER=docker replaces this (docker section below).
 LEGACY_RUN = $(VENV)/bin/python -m kerasgan
 
-# How a stage runs in the ingestion environment (download, reshape: untrusted web content; README "Security").
+# How a stage runs in the ingestion environment (download, reshape: untrusted web content; docs/security.md#two-environments).
 INGEST_LOCK := $(REQ)/ingest.txt
 INGEST_STAMP := $(INGEST_VENV)/.installed
 INGEST_RUN = $(INGEST_VENV)/bin/python -m kerasgan
@@ -92,7 +92,7 @@ help: ## list targets and variables, grouped by pipeline
 	    | while IFS=$$'\t' read -r name text; do printf '  %-24s %s\n' "$$name" "$$text"; done; \
 	done
 
-# ---------------------------------------------------------------- environment
+# ---------------------------------------------------------------- environment: the pinned legacy stack
 .PHONY: setup system-packages
 setup: $(SYSTEM_ENV) $(LEGACY_ENV) $(INGEST_ENV) ## install missing system packages, create the environments and install the hashed locks (idempotent)
 
@@ -166,3 +166,6 @@ include src/kerasgan/bench/bench.mk
 
 # ---------------------------------------------------------------- notebooks
 include src/kerasgan/notebook/notebook.mk
+
+# ---------------------------------------------------------------- sweeps
+include src/kerasgan/sweep/sweep.mk

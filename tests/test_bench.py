@@ -1,4 +1,4 @@
-"""`make bench` (issue 13): the JSON's shape and the table, from a BENCH_QUICK=1 run.
+"""`make bench`: the JSON's shape and the table, from a BENCH_QUICK=1 run.
 
 Never a time threshold: the figures depend on the machine and its load."""
 import json

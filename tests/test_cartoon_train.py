@@ -1,4 +1,4 @@
-"""cartoon (issue 11): G, D then E trained a few steps, one checkpoint with all three and their
+"""cartoon: G, D then E trained a few steps, one checkpoint with all three and their
 optimizers, resume after SIGKILL to identical bytes, the arithmetic grids and figures, interpolate,
 generate, the report. Tiny networks (nf 4, 3x3 kernels) on 48 synthetic faces, batch 16."""
 import json

@@ -1,4 +1,4 @@
-"""keras-dcgan's networks have the original's shapes and parameter counts (REFERENCE.md §2)."""
+"""keras-dcgan's networks have the original's shapes and parameter counts (docs/originals.md#keras-dcgan)."""
 from kerasgan.pipelines.dcgan import models
 
 

@@ -1,4 +1,4 @@
-"""keras-dcgan (issue 10 A): outputs in the run folder, exact resume after SIGKILL, generate and
+"""keras-dcgan: outputs in the run folder, exact resume after SIGKILL, generate and
 --nice (the kept batch is exactly the discriminator's top scores), --path, refusals.
 
 The full-size networks (as the original's) on a 24-image mnist.npz written here, batch 4:

@@ -1,4 +1,4 @@
-"""The demo's emoji corpus and its loopback image search (issue 6): real font, real sockets, real TLS."""
+"""The demo's emoji corpus and its loopback image search: real font, real sockets, real TLS."""
 import csv
 import hashlib
 import re

@@ -1,4 +1,4 @@
-"""demo-label (issue 6): the shipped labels file -> labeled/{trains,valids}/{smiley,others}/ in the
+"""demo-label: the shipped labels file -> labeled/{trains,valids}/{smiley,others}/ in the
 original's numbers, traced through the download and reshape manifests as those stages write them."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Docker images and runner (issue 3): lint, the shape of the Dockerfiles, the runner's command line,
+"""Docker images and runner (docs/docker.md): lint, the shape of the Dockerfiles, the runner's command line,
 the GPU-to-image choice. Offline, no engine needed: `make docker-test` builds and runs the real thing."""
 import os
 import re

@@ -1,4 +1,4 @@
-"""The Pikachu GAN (issue 5): outputs, resume after SIGKILL, reproducibility, NICE, refusals.
+"""The Pikachu GAN: outputs, resume after SIGKILL, reproducibility, NICE, refusals.
 
 Tiny config on CPU (NCH=8, 32x32, 40 fixture JPEGs written here, a few epochs); the full-size
 models are only built (parameter counts), never trained.

@@ -1,4 +1,4 @@
-"""`make report` (issue 6): built from small fixture folders in the stages' real file formats, then
+"""`make report`: built from small fixture folders in the stages' real file formats, then
 opened in real headless Chromium, where every image must load; a screenshot is saved."""
 import json
 import re
@@ -20,7 +20,7 @@ def colour_image(size, colour):
 
 
 def make_data(data):
-    """downloads/, reshaped/, labeled/, reports/ as the issue-4 stages write them."""
+    """downloads/, reshaped/, labeled/, reports/ as the data stages write them."""
     rows = []
     for i in range(8):
         ok = i < 6
@@ -74,7 +74,7 @@ def make_data(data):
 
 
 def make_run(run):
-    """OUT_DIR/pikachu/<RUN>/ as the issue-5 training and generate stages write it."""
+    """OUT_DIR/pikachu/<RUN>/ as the training and generate stages write it."""
     from PIL import Image
     run.mkdir(parents=True)
     (run / "config.json").write_text(json.dumps(dict(seed=3, nch=16, kernel=3, epochs=30, save_every=10,

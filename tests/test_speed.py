@@ -1,4 +1,4 @@
-"""The speed-ups of issue 13 change no result: what they claim, checked on a tiny Pikachu GAN.
+"""The speed-ups of docs/performance.md#speed-ups-tried change no result: what they claim, checked on a tiny Pikachu GAN.
 
 Each setting runs in its own process (TF sizes its thread pools once per process)."""
 import json

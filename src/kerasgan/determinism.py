@@ -103,7 +103,7 @@ def describe_device(threads):
     gpus = [d.name.split("device:")[-1] for d in K.get_session().list_devices()
             if d.device_type == "GPU"]
     if gpus:
-        return "GPU (%s; not bit-exact, see README)" % ", ".join(gpus)
+        return "GPU (%s; not bit-exact, see docs/environment.md#cpu-and-gpu)" % ", ".join(gpus)
     return "CPU (%d intra-op thread%s)" % (threads, "" if threads == 1 else "s")
 
 

@@ -19,7 +19,7 @@ def out_dir():
     return Path(os.environ.get("KERASGAN_OUT_DIR") or DEFAULT_OUT_DIR)
 
 
-# Sub-folders of DATA_DIR (issue 4's layout).
+# Sub-folders of DATA_DIR (docs/pikachu.md#data).
 DOWNLOADS = "downloads"      # downloads/<keyword>/ and downloads/manifest.csv
 RESHAPED = "reshaped"        # square JPEGs only (the original notebooks glob reshaped/*)
 LABELED = "labeled"          # labeled/{trains,valids}/<class>/
@@ -27,8 +27,14 @@ PREDICTED = "predicted"      # images the filter kept: the GAN's training set
 MODELS = "models"            # models the data stages train (the filter CNN)
 REPORTS = "reports"          # what the data stages write about themselves
 RESHAPE_MANIFEST = REPORTS + "/reshape_manifest.csv"   # reshaped/<n>.jpg -> its download
+SWEEPS = "sweeps"           # OUT_DIR/sweeps/<name>/: what a sweep writes about its points
 
 
 def run_dir(pipeline, run, root=None):
     """OUT_DIR/<pipeline>/<run>/: everything one training run writes."""
     return Path(root or out_dir()) / pipeline / run
+
+
+def sweep_dir(name, root=None):
+    """OUT_DIR/sweeps/<name>/: a sweep's results.csv, report, per-point logs and locks."""
+    return Path(root or out_dir()) / SWEEPS / name

@@ -1,4 +1,4 @@
-"""A corpus of every awkward input issue 4 lists, written as real files with Pillow (and by hand
+"""A corpus of every awkward input docs/pikachu.md#reshape lists, written as real files with Pillow (and by hand
 where Pillow would refuse to write them). `write_corpus(downloads_dir, outside_dir)` returns
 {relative name: expected reason or "kept"}; names are relative to downloads/<keyword>/."""
 import io

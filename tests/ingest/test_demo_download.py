@@ -1,4 +1,4 @@
-"""The demo's search server (issue 6) under the real download and reshape stages: headless Chromium
+"""The demo's search server under the real download and reshape stages: headless Chromium
 loads its results page, google_images_download's parser finds the HTTPS image URLs, our downloader
 fetches them trusting the server's throw-away CA, reshape squares them, and demo-label's tracing
 maps every reshaped image back to the emoji it came from."""

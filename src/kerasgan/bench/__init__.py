@@ -1,4 +1,4 @@
-"""`make bench`: how fast our code is, next to a plain reference doing the same work (issue 13).
+"""`make bench`: how fast our code is, next to a plain reference doing the same work (docs/performance.md).
 
 Every bench case (kerasgan.bench.cases.CASES) times two variants of the same work on the same
 synthetic data and settings: "ours" (the project's code path) and "reference" (the plain way the

@@ -6,7 +6,7 @@
 load_cifar10(None) is `keras.datasets.cifar10.load_data()` (Keras 2.1.2: get_file of
 cifar-10-python.tar.gz, extracted to ~/.keras/datasets/cifar-10-batches-py, no hash). An extracted
 folder of that name in the cache is used as it is, and Keras then needs data_batch_1..5 of exactly
-10,000 images each plus test_batch (REFERENCE.md §6): we check that first and say so in one line.
+10,000 images each plus test_batch (docs/originals.md#datasets-and-weights-offline): we check that first and say so in one line.
 Offline with nothing cached, DataError says which file to get from where and where to put it.
 
 load_cifar10(folder) reads a `cifar-10-batches-py` folder with our own reader: every

@@ -1,6 +1,6 @@
 """A small Keras digit classifier, and the mode-collapse figures it gives for generated digits.
 
-No Inception weights exist offline (REFERENCE.md §6), so quality is judged by a network trained
+No Inception weights exist offline (docs/originals.md#datasets-and-weights-offline), so quality is judged by a network trained
 here, once per dataset: DATA_DIR/models/digit-classifier-<sha256 of images+labels, 16 hex>.h5
 (+ .json with its held-out accuracy). For N generated samples:
 

@@ -5,7 +5,7 @@
 
 load_mnist(None) does what Keras 2.1.2's `keras.datasets.mnist.load_data()` does (the same file,
 origin, md5 and cache, ~/.keras/datasets/mnist.npz, downloaded on first use) and returns its
-training split. Keras re-downloads a cached mnist.npz whose md5 differs (REFERENCE.md §6), so a
+training split. Keras re-downloads a cached mnist.npz whose md5 differs (docs/originals.md#datasets-and-weights-offline), so a
 copy of one's own is read directly instead: load_mnist("/some/where/mnist.npz"). Offline with
 nothing cached, DataError says which file to fetch and where to put it.
 

@@ -1,6 +1,6 @@
 """The demo's embedded image corpus: the colour emoji of Debian's fonts-noto-color-emoji.
 
-`make demo` (issue 6) needs images to "download" with no internet. This module renders every
+`make demo` needs images to "download" with no internet. This module renders every
 single-codepoint emoji the font has into `DATA_DIR/demo-corpus/images/<codepoint>.png` and writes
 `DATA_DIR/demo-corpus/index.csv` (codepoint, file, name, keywords), name and keywords taken from
 Python's Unicode database. The local search server (kerasgan.demo.search) answers keyword queries

@@ -29,7 +29,7 @@ from ..errors import UserError
 LABELS_FILE = Path(__file__).with_name("labels.csv")
 TARGET = "smiley"
 OTHER = "others"
-# The original's numbers (REFERENCE.md §1): split -> class -> images.
+# The original's numbers (docs/originals.md#the-filter-cnn): split -> class -> images.
 COUNTS = OrderedDict([("trains", OrderedDict([(TARGET, 30), (OTHER, 50)])),
                       ("valids", OrderedDict([(TARGET, 12), (OTHER, 20)]))])
 MARKER = ".demo-label"

@@ -1,6 +1,6 @@
 """`kerasgan download`: find image URLs for each keyword (SOURCE) and fetch them with one downloader.
 
-Runs in the ingestion environment (.venv-ingest; README "Security"). The sources (google, bing,
+Runs in the ingestion environment (.venv-ingest; docs/security.md#two-environments). The sources (google, bing,
 urls) only find URLs (kerasgan.ingest.search documents what a results page must contain); every file is
 fetched here, whatever the source:
 

@@ -1,4 +1,4 @@
-"""The "find Pikachu" CNN of seed 001, exactly as the original summary (REFERENCE.md §1).
+"""The "find Pikachu" CNN of seed 001, exactly as the original summary (docs/originals.md#the-filter-cnn).
 
 `build_filter_model` is pure: it only builds layers (call `determinism.seed_everything` first for
 reproducible initial weights) and returns an uncompiled Sequential model; `compile_filter_model`

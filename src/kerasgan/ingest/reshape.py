@@ -2,7 +2,7 @@
 
 As seed 001: `ImageOps.fit(image, (SIZE, SIZE), Image.NEAREST)`, RGB, JPEG (Pillow's default
 quality, as the original's `save`). Unlike it, a file that can't be used is skipped with a reason
-and the stage carries on. Runs in the ingestion environment (.venv-ingest; README "Security"):
+and the stage carries on. Runs in the ingestion environment (.venv-ingest; docs/security.md#two-environments):
 
 - inputs: `downloads/<keyword>/<file>` in (keyword, natural file name) order; hidden files and
   partial downloads are skipped with a reason; symlinks are resolved and refused when they point

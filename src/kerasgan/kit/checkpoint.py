@@ -1,4 +1,4 @@
-"""Complete resume (nanoGPT's lesson, STYLE.md 8): every named model's and optimizer's weights,
+"""Complete resume (docs/architecture.md#complete-resume): every named model's and optimizer's weights,
 plus a JSON state (epoch, RNG state, best epoch, config digest...) in one atomically written file.
 
 checkpoints/latest.npz is a zip of .npy arrays named "<group>/<index>", e.g. "generator/000",

@@ -1,7 +1,7 @@
 """Mode collapse and memorisation of generated samples, measured against the training set.
 
 Pixel-space figures every pipeline can compute with numpy alone (no Inception weights exist
-offline: REFERENCE.md 6). `collapse_warnings` turns a history of them into the run's warnings.
+offline: docs/originals.md#datasets-and-weights-offline). `collapse_warnings` turns a history of them into the run's warnings.
 """
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""One folder per run: OUT_DIR/<pipeline>/<run>/ (stylegan2-ada's outdir, STYLE.md 3 and 7).
+"""One folder per run: OUT_DIR/<pipeline>/<run>/ (docs/architecture.md#run-folders).
 
 Every pipeline's run folder holds at least
 

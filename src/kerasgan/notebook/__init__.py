@@ -1,4 +1,4 @@
-"""What the tutorial notebooks (notebooks/*.ipynb, issue 14) call: a stage as its make target runs it.
+"""What the tutorial notebooks (notebooks/*.ipynb; docs/notebooks.md) call: a stage as its make target runs it.
 
     from kerasgan import notebook as nb
     EPOCHS = nb.param("EPOCHS", 200, tiny=2)      # KERASGAN_NB_EPOCHS overrides; KERASGAN_NB_TINY=1 -> 2
@@ -7,7 +7,7 @@
 
 `run` parses the options with the command's own parser and calls its main(args), in the kernel for
 the legacy commands; the commands that decode untrusted web content (download, reshape,
-pix2pix-square) run in .venv-ingest as a subprocess, as the Makefile runs them (README "Security").
+pix2pix-square) run in .venv-ingest as a subprocess, as the Makefile runs them (docs/security.md#two-environments).
 A stage that fails raises StageError, so a notebook stops at the failing cell.
 
 `make notebook` starts Jupyter with DATA_DIR, OUT_DIR and SEED exported as for every make target,

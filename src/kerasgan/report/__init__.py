@@ -10,7 +10,7 @@ images), never a trainer's code, and a stage that has not run is shown as "not r
 
 Writes OUT_DIR/<pipeline>/<RUN>/report.html plus report-files/ beside it (matplotlib curves,
 thumbnails). Every image is referenced relatively, so the run folder can be moved or archived as
-a whole and opened from disk; no server, no scripts, no tracking (STYLE.md 9).
+a whole and opened from disk; no server, no scripts, no tracking (docs/architecture.md#static-reports).
 RUN defaults to the most recently modified run of the pipeline.
 """
 import datetime

@@ -1,4 +1,4 @@
-"""The keras-adversarial book examples' models, as pure builders (REFERENCE.md §3).
+"""The keras-adversarial book examples' models, as pure builders (docs/originals.md#keras-adversarial-examples).
 
 - MNIST (examples/example_gan.py): dense generator 100 -> 256 -> 512 -> 1024 -> 784 and dense
   discriminator 784 -> 1024 -> 512 -> 256 -> 1, LeakyReLU(0.2) between, sigmoid outputs,

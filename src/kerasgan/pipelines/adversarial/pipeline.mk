@@ -41,7 +41,7 @@ adversarial-cifar10-report: | $(LEGACY_ENV) ## write OUT_DIR/adversarial-cifar10
 	$(LEGACY_RUN) report --pipeline adversarial-cifar10 $(call opt,--run,$(RUN))
 
 # Demos: offline on the embedded data, into DEMO_DIR/<pipeline>/demo/, then the report; each under
-# 5 minutes on this 2-core machine (one TF thread, as every run here; measured times in README).
+# 5 minutes on this 2-core machine (one TF thread, as every run here; measured times: docs/adversarial.md#the-demos).
 # MNIST: the original's full-size models on the 1,797 UCI digits (~4 s per epoch).
 # CIFAR-10: the 400 augmented emoji (10 classes); nch 32 instead of 256 (the original's size takes
 # ~10x as long per epoch), kernel 5 and everything else as the original.

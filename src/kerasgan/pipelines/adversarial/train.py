@@ -15,7 +15,7 @@ from . import models
 from ...kit import adversarial, cli, runfolder
 from ...kit.progress import log
 
-# The two examples (REFERENCE.md §3); the values are the originals' unless marked.
+# The two examples (docs/originals.md#keras-adversarial-examples); the values are the originals' unless marked.
 CONFIGS = {
     "adversarial-mnist": {
         "example": "examples/example_gan.py",
@@ -132,7 +132,7 @@ class Run(adversarial.AdversarialRun):
         config = self.config
         generator, discriminator = build_players(config)
         if config["pipeline"] == "adversarial-mnist" and config["hidden"] == models.MNIST_HIDDEN:
-            # the original's sizes (REFERENCE.md §3): a wrong layer would show here
+            # the original's sizes (docs/originals.md#keras-adversarial-examples): a wrong layer would show here
             assert generator.count_params() == models.MNIST_GENERATOR_PARAMS, generator.count_params()
             assert discriminator.count_params() == models.MNIST_DISCRIMINATOR_PARAMS, discriminator.count_params()
         og, od = config["optimizer_generator"], config["optimizer_discriminator"]

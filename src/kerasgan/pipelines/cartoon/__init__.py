@@ -1,5 +1,5 @@
 """Seed 002's own experiment: a 64x64 Cartoon Set DCGAN, an encoder, and latent attribute
-arithmetic ("add glasses"). REFERENCE.md §4; README "Cartoon Set DCGAN".
+arithmetic ("add glasses"). docs/originals.md#cartoon-set-experiment; docs/cartoon.md.
 
     make cartoon-download [ARCHIVE=url|file|folder]   fetch.py (ingestion environment)
     make cartoon-train [CARTOON_SET=synthetic]        data.py (prepare, ingestion) -> train.py

@@ -1,4 +1,4 @@
-"""The Cartoon Set's attributes (google.github.io/cartoonset; REFERENCE.md §4), defined once.
+"""The Cartoon Set's attributes (google.github.io/cartoonset; docs/originals.md#the-cartoon-set), defined once.
 
 Each image csX.png has csX.csv beside it, one line per attribute: `"name", variant, variants`,
 e.g. `"face_shape", 4, 7`. A binary attribute for the arithmetic is either a name whose NONE

@@ -1,6 +1,6 @@
 """The cartoon pipeline's networks, as pure builders returning uncompiled models.
 
-Seed 002 gives no architecture (REFERENCE.md §4), so the GAN is the DCGAN of Radford et al. (2015)
+Seed 002 gives no architecture (docs/originals.md#cartoon-set-experiment), so the GAN is the DCGAN of Radford et al. (2015)
 at 64x64: z (100) -> Dense -> 4x4x(8 nf) -> strided 5x5 transposed convolutions with batch norm and
 ReLU, halving the channels, -> 64x64x3 tanh; the discriminator mirrors it (strided 5x5
 convolutions, LeakyReLU 0.2, batch norm except on the first layer) down to 4x4x(8 nf) -> one

@@ -1,5 +1,5 @@
 # help: Cartoon Set DCGAN (seed 002): make cartoon-download cartoon-train cartoon-arithmetic ATTR=glasses; make cartoon-demo
-# 64x64 DCGAN + encoder + latent attribute arithmetic (kerasgan/pipelines/cartoon/, README "Cartoon Set DCGAN").
+# 64x64 DCGAN + encoder + latent attribute arithmetic (kerasgan/pipelines/cartoon/, docs/cartoon.md).
 # Empty defaults mean "the Python default" (cartoon/train.py, DEFAULTS table). RUN, N, BATCH and DEMO_DIR: the Makefile's shared run variables.
 
 ARCHIVE ?=## cartoon-download: URL, local .tgz or folder (default: cartoonset10k.tgz from Google's bucket)
@@ -42,7 +42,7 @@ cartoon-report: | $(LEGACY_ENV) ## write OUT_DIR/cartoon/<RUN>/report.html: grid
 	$(LEGACY_RUN) report --pipeline cartoon $(call opt,--run,$(RUN))
 
 # ---- demo: offline on the synthetic set (drawn here), smaller networks so that it ends in < 5 min
-# on 2 cores (README "Cartoon Set DCGAN" has the measured figures).
+# on 2 cores (docs/cartoon.md#the-demo has the measured figures).
 CARTOON_DEMO_N ?= 1500## cartoon-demo: synthetic faces
 CARTOON_DEMO_NF ?= 16## cartoon-demo: base filters (the full DCGAN's 64 is ~6x slower per image here)
 CARTOON_DEMO_GAN_EPOCHS ?= 14## cartoon-demo: DCGAN epochs (batch 16: ~1,300 steps)

@@ -7,7 +7,7 @@ Phase 1 (epochs 0 .. GAN_EPOCHS-1): the DCGAN (models.py), Adam(2e-4, beta1 0.5)
 per batch one D step on real and generated images (separate batches, so separate batch-norm
 statistics, as the DCGAN reference) and one G step on the same latents, z ~ N(0, 1).
 Phase 2 (the next ENCODER_EPOCHS epochs): G and D frozen; the encoder E learns, with Adam(2e-4,
-beta1 0.5), two terms per batch (README "Fidelity" says why both):
+beta1 0.5), two terms per batch (docs/cartoon.md#fidelity-notes says why both):
     latent regression  mean (E(G(z)) - z)^2 on fresh z (G's own samples: E learns G's inverse)
     reconstruction     mean |G(E(x)) - x| on the real batch (E's latents of real faces must be
                        ones G draws back: the arithmetic starts from real images)
@@ -31,7 +31,7 @@ from . import PIPELINE, data as dataset, models, sets
 from ...kit import checkpoint, metrics, runfolder, seeds
 from ...kit.progress import log
 
-# Defaults (Radford et al. 2015 where the seed gives nothing; REFERENCE.md §4).
+# Defaults (Radford et al. 2015 where the seed gives nothing; docs/originals.md#cartoon-set-experiment).
 DEFAULTS = {
     "run": "default",
     "gan_epochs": 25,       # the DCGAN paper's LSUN / faces runs were a few epochs of far more images

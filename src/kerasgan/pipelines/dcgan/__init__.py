@@ -12,7 +12,7 @@ Outputs, all in OUT_DIR/dcgan/<RUN>/: <epoch>_<index>.png every 20 batches, gene
 discriminator.h5 every 10 batches, checkpoints/latest.npz (exact resume), config.json,
 history.csv (per epoch: losses, diversity, the digit classifier's classes covered / KL from
 uniform / confident share), batches.csv, summary.json, generated_image.png and
-samples/<plain|nice>/, report.html. Architecture: models (REFERENCE.md §2). Importing this
+samples/<plain|nice>/, report.html. Architecture: models (docs/originals.md#keras-dcgan). Importing this
 package does not import TensorFlow.
 """
 PIPELINE = "dcgan"

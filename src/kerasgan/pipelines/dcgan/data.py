@@ -5,7 +5,7 @@ own, or a folder of one's own images (--path, the fork's option).
 
 --data mnist    Keras's MNIST (downloaded into ~/.keras/datasets on first use), training split
 --data digits   scikit-learn's UCI digits at 28x28, offline (kerasgan.datasets.mnist.load_digits28)
---data FILE     an mnist.npz of one's own (read directly; see REFERENCE.md §6)
+--data FILE     an mnist.npz of one's own (read directly; see docs/originals.md#datasets-and-weights-offline)
 --path DIR      every image file in DIR (sorted by name), converted to grey ("L") and resized to
                 28x28 with Pillow's LANCZOS filter; no labels, so no classifier figures
 """

@@ -1,4 +1,4 @@
-"""keras-dcgan's two networks (REFERENCE.md §2), as pure builders returning uncompiled models.
+"""keras-dcgan's two networks (docs/originals.md#keras-dcgan), as pure builders returning uncompiled models.
 
 Channels last, 28x28x1 images in [-1, 1] (tanh), a 100-d uniform(-1, 1) latent. Parameter counts
 on Keras 2.1.2: generator 6,763,777, discriminator 3,485,441 (tests/test_dcgan_models.py).

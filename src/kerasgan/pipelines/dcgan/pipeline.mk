@@ -30,7 +30,7 @@ dcgan-report: | $(LEGACY_ENV) ## write OUT_DIR/dcgan/<RUN>/report.html (RUN defa
 # 2-core machine shared with other jobs (one TF thread, as every run here): a batch of 32 takes
 # 0.45-0.85 s, an epoch of the 1,797 digits (56 batches) 30-50 s with its checkpoints and quality
 # figures; the classifier, two generates and the report ~70 s more. 6 epochs took 351 s, so the
-# demo trains 4 (README: keras-dcgan). In so few batches the samples are still blobs.
+# demo trains 4 (docs/dcgan.md#the-demo). In so few batches the samples are still blobs.
 DCGAN_DEMO_EPOCHS ?= 4## dcgan-demo: epochs on the embedded digits (batch 32)
 dcgan-demo: | $(LEGACY_ENV) ## keras-dcgan offline on the embedded digits into DEMO_DIR/dcgan/demo/, plain + NICE samples, report (< 5 min)
 	$(call demo_begin,dcgan-demo)

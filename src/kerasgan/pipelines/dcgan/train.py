@@ -1,6 +1,6 @@
 """`make dcgan-train` / `python -m kerasgan dcgan --mode train`: keras-dcgan's training, resumable.
 
-Reproduces jacobgil's keras-dcgan (seed 003, seed 002 §4.2; REFERENCE.md §2): per batch, generate a
+Reproduces jacobgil's keras-dcgan (seed 003, seed 002 §4.2; docs/originals.md#keras-dcgan): per batch, generate a
 batch from uniform(-1, 1) noise, train the discriminator on real + generated images (labels 1 / 0),
 then train the generator through the frozen discriminator on fresh noise (labels 1). Batches run
 in order through the training set (no shuffle, the remainder dropped), as the original. Every
@@ -26,7 +26,7 @@ from ...datasets.mnist import DataError
 from ...kit import checkpoint, loop, metrics, runfolder, seeds
 from ...kit.progress import log
 
-# Defaults (REFERENCE.md §2 unless said otherwise).
+# Defaults (docs/originals.md#keras-dcgan unless said otherwise).
 DEFAULTS = {
     "run": "default",
     "epochs": 100,          # the original's range(100)

@@ -2,7 +2,7 @@
 
 `make train` trains it (kerasgan.pipelines.pikachu.train), `make generate` samples from a run
 (kerasgan.pipelines.pikachu.generate). The architecture and hyper-parameters are in `models`
-(../shared/REFERENCE.md §1); everything a run writes lives under OUT_DIR/pikachu/<RUN>/ (`runfolder`).
+(docs/originals.md#pikachu-gan); everything a run writes lives under OUT_DIR/pikachu/<RUN>/ (`runfolder`).
 Importing this package does not import TensorFlow.
 """
 PIPELINE = "pikachu"

@@ -16,7 +16,7 @@ from ...kit.files import atomic_path
 from ...errors import UserError
 
 EXTENSIONS = (".jpg", ".jpeg", ".png")
-RESAMPLE = "LANCZOS"   # the original's resize is unknown; listed in README's fidelity section
+RESAMPLE = "LANCZOS"   # the original's resize is unknown; docs/pikachu.md#fidelity-notes
 CACHE_VERSION = 1
 
 

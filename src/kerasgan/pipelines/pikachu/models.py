@@ -1,4 +1,4 @@
-"""Generator and discriminator of the Pikachu GAN, as pure builders (REFERENCE.md §1).
+"""Generator and discriminator of the Pikachu GAN, as pure builders (docs/originals.md#the-gan).
 
 Recovered from the original's model diagrams (keras-adversarial's CIFAR-10 example with nch 512,
 h 7): with the defaults below the generator has 12,121,603 parameters and the discriminator

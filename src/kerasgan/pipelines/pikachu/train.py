@@ -7,7 +7,7 @@ the filter kept (DATA_DIR/predicted/). Command:
     make train [RUN=default] [EPOCHS=50001] [SAVE_EVERY=100] [NCH=512] [KERNEL=7] [DROPOUT=0.5]
                [SIZE=32] [SEED=0] [DETERMINISTIC=0] [TRAIN_DIR=DATA_DIR/predicted]
 
-Output: OUT_DIR/pikachu/<RUN>/ (layout in kerasgan.kit.runfolder and the README).
+Output: OUT_DIR/pikachu/<RUN>/ (layout: docs/pikachu.md#the-run-folder).
 The same command with the same RUN resumes where it stopped; another config is refused.
 
 The training loop is kerasgan.kit.adversarial's (shared with the keras-adversarial book examples):
@@ -27,7 +27,7 @@ from .data import DataError, default_train_dir, load_training_images
 from ...kit import adversarial, cli, runfolder
 from ...kit.progress import log
 
-# Defaults (REFERENCE.md §1 unless said otherwise).
+# Defaults (docs/originals.md#the-gan unless said otherwise).
 DEFAULTS = {
     "run": "default",
     "epochs": 50001,          # nb_epoch of the original: epochs 0..50000
@@ -37,7 +37,7 @@ DEFAULTS = {
     "dropout": models.DROPOUT,  # chosen (see models.DROPOUT)
     "size": models.SIZE,
     "seed": 0,
-    "deterministic": 0,       # 1: GPU determinism settings (see README)
+    "deterministic": 0,       # 1: GPU determinism settings (docs/environment.md#cpu-and-gpu)
     "keep_snapshots": 10,     # grid epochs whose weights stay available to `generate EPOCH=<n>`
 }
 BATCH_SIZE = adversarial.BATCH_SIZE

@@ -1,4 +1,4 @@
-"""pix2pix's U-Net generator and 70x70 PatchGAN discriminator, as pure builders (REFERENCE.md §5).
+"""pix2pix's U-Net generator and 70x70 PatchGAN discriminator, as pure builders (docs/originals.md#pix2pix-reference-defaults).
 
 Facts from the reference (junyanz/pytorch-CycleGAN-and-pix2pix, unet_256 / basic, ngf = ndf = 64):
 

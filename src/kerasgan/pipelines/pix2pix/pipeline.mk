@@ -1,5 +1,5 @@
 # help: pix2pix chimera (seed 004): make pix2pix-preprocess pix2pix-train pix2pix-test; make pix2pix-demo
-# Edges -> image with a U-Net and a 70x70 PatchGAN (kerasgan/pipelines/pix2pix/, README "pix2pix").
+# Edges -> image with a U-Net and a 70x70 PatchGAN (kerasgan/pipelines/pix2pix/, docs/pix2pix.md).
 # Empty defaults mean "the Python default" (pix2pix/train.py, DEFAULTS table). RUN, EPOCHS (lr constant
 # for the first half, then linearly to 0), SIZE (a power of two >= 32; U-Net depth log2 SIZE), EPOCH
 # (pix2pix-test: latest or a kept epoch) and DEMO_DIR: the Makefile's shared run variables.
@@ -34,7 +34,7 @@ pix2pix-report: | $(LEGACY_ENV) ## write OUT_DIR/pix2pix/<RUN>/report.html: data
 	$(LEGACY_RUN) report --pipeline pix2pix $(call opt,--run,$(RUN))
 
 # ---- demo: the seed's animals from Noto Color Emoji (kerasgan/pipelines/pix2pix/demo.py), offline.
-# Settings chosen by measuring this 2-core machine (README "pix2pix"): SIZE 64 (U-Net depth 6),
+# Settings chosen by measuring this 2-core machine (docs/pix2pix.md#the-demo): SIZE 64 (U-Net depth 6),
 # NGF 16 (more epochs beat more channels in a few minutes), 9 animals x P2P_DEMO_EPOCHS, lsgan.
 P2P_DEMO_EPOCHS ?= 400## pix2pix-demo: epochs over the 9 animals (~0.3 s each here at NGF 16)
 P2P_DEMO_NGF ?= 16## pix2pix-demo: base channels (the reference's 64: ~10x slower per epoch here)

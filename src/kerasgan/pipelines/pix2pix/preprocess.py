@@ -3,7 +3,7 @@
 The second half of `make pix2pix-preprocess INPUT=dir PHASE=train|test [SIZE=256]` (the first,
 kerasgan.pipelines.pix2pix.square, decoded the untrusted inputs in the ingestion environment; this
 half reads only the PNGs that one wrote). As the seed's preprocess.py: edges by auto-Canny
-(pyimagesearch 2015; REFERENCE.md §5), written beside the image as one aligned pix2pix file:
+(pyimagesearch 2015; docs/originals.md#pix2pix-chimera), written beside the image as one aligned pix2pix file:
 
     <n>.png = [ image | edges ]  (2*SIZE x SIZE): pix2pix's A = image (left), B = edges (right);
               direction BtoA trains edges -> image, as the seed's `--direction BtoA`.

@@ -1,7 +1,7 @@
 """`kerasgan pix2pix-square`: untrusted images of INPUT -> DATA_DIR/pix2pix/squared-<PHASE>/<n>.png.
 
 The first half of `make pix2pix-preprocess`. It runs in the ingestion environment (.venv-ingest,
-README "Security") and decodes through the reshape stage's own limited decoding
+docs/security.md#two-environments) and decodes through the reshape stage's own limited decoding
 (kerasgan.ingest.reshape: accepted formats only, decompression-bomb guard, one worker process per
 file with memory and time limits, EXIF orientation, transparency on white, ImageOps.fit to a
 SIZE x SIZE square), asking it for lossless PNG rather than JPEG. The second half

@@ -36,7 +36,7 @@ from ... import paths
 from ...kit import cli, loop, runfolder, seeds
 from ...errors import UserError
 
-# Defaults (REFERENCE.md §5 unless said otherwise).
+# Defaults (docs/originals.md#pix2pix-reference-defaults unless said otherwise).
 DEFAULTS = {
     "run": "default",
     "epochs": 200,          # n_epochs 100 + n_epochs_decay 100
