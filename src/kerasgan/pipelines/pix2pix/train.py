@@ -284,7 +284,7 @@ class _Run(loop.Trainer):
         totals = np.zeros(6, np.float64)
         order = rng.permutation(len(self.edges))
         for index in order:
-            d_out, g_out = self.train_step(index)
+            d_out, g_out = self.train_pair(index)
             totals += np.asarray([g_out[0], g_out[1], d_out[0], d_out[1], d_out[2], g_out[2]], np.float64)
         means = (totals / len(order)).tolist()
         row = {"epoch": epoch, "lr": lr}
@@ -295,7 +295,7 @@ class _Run(loop.Trainer):
             row["loss_MS"] = None
         return row
 
-    def train_step(self, index):
+    def train_pair(self, index):
         """D then G on one jittered pair (batch 1); -> (D's outputs, G's outputs)."""
         import keras.backend as K
         config, rng = self.config, self.rng
