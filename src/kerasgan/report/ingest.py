@@ -13,11 +13,6 @@ from .html import (NOT_RUN, column, esc, img, not_run, number, plot, read_csv, r
 SAMPLE_THUMBS = 12          # accepted and rejected images shown, each
 
 
-def ok_status(value):
-    return (value or "").strip().lower() in ("ok", "saved", "downloaded", "success", "done",
-                                             "written", "reshaped", "kept", "exists", "skipped-exists",
-                                             "cached", "resumed")
-
 def download_counts(data):
     """From downloads/manifest.csv (one row per keyword and URL; status saved, skipped or failed)."""
     rows = read_csv(Path(data) / paths.DOWNLOADS / "manifest.csv")
