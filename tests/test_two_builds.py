@@ -61,3 +61,22 @@ def test_pikachu_built_twice_in_one_process_gives_the_bytes_of_one_build():
 
     first, second = outputs(), outputs()
     assert first.tobytes() == second.tobytes()
+
+
+def test_pix2pix_notebook_test_page_equals_the_commands(dirs):
+    """The notebook trains and tests in one kernel (nb.run, in this process); `make pix2pix-test`
+    tests in a process of its own. Both pages hold the same images."""
+    from conftest import run_cli
+    from kerasgan import notebook as nb
+    from test_pix2pix_train import write_pairs
+    data, out = dirs
+    write_pairs(data / "pix2pix" / "train", count=3)
+    write_pairs(data / "pix2pix" / "test", count=2, seed=1)
+    nb.run("pix2pix-train", run="nb", epochs=2, size=32, ngf=4, save_every=1)
+    nb.run("pix2pix-test", run="nb")
+    images = out / "pix2pix" / "nb" / "test_latest" / "images"
+    in_kernel = {p.name: p.read_bytes() for p in sorted(images.glob("*.png"))}
+    assert len(in_kernel) == 6   # input, output and target of each of the 2 test pairs
+    run_cli("pix2pix-test", "--run", "nb",
+            env={"KERASGAN_DATA_DIR": str(data), "KERASGAN_OUT_DIR": str(out), "PYTHONHASHSEED": "0"})
+    assert {p.name: p.read_bytes() for p in sorted(images.glob("*.png"))} == in_kernel

@@ -13,8 +13,6 @@ A room subclasses `AdversarialRun`, implements `build_gan()` (and optionally `be
 The config must hold: run, epochs, save_every, seed, deterministic, threads, latent_dim,
 keep_snapshots. Used by kerasgan.pipelines.pikachu and kerasgan.pipelines.adversarial.
 """
-from pathlib import Path
-
 import numpy as np
 
 from . import loop, metrics, runfolder, seeds
@@ -207,14 +205,8 @@ def write_summary(folder, config, history, best, status, device, seconds_per_epo
     from .summary import write_summary as write
     last = history[-1] if history else {}
     grid_rows = [r for r in history if r.get("diversity") is not None]
-    files = {
-        "config": runfolder.CONFIG, "history": runfolder.HISTORY,
-        "grids": sorted(p.name for p in Path(folder).glob("epoch-*.png")),
-        "best_grid": runfolder.BEST_GRID, "timelapse": runfolder.TIMELAPSE,
-        "tensorboard": runfolder.LOGS + "/", "checkpoint": runfolder.CHECKPOINTS + "/" + runfolder.LATEST,
-        "generator": "generator.h5", "discriminator": "discriminator.h5",
-        "samples": runfolder.SAMPLES + "/",
-    }
+    from .summary import epoch_grids, run_files
+    files = run_files(folder, epoch_grids(folder))
     write(folder, config, status, last.get("epoch", -1) + 1, device, seconds_per_epoch, files,
           best_epoch=best["epoch"] if best else None,
           best_discriminator_loss=best["loss"] if best else None,

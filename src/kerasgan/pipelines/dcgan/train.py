@@ -325,13 +325,11 @@ def make_timelapse(folder):
 
 
 def _summary(run, status):
-    from ...kit.summary import write_summary
+    from ...kit.summary import run_files, write_summary
     folder, rows, config = run.folder, run.rows, run.config
     last = rows[-1] if rows else {}
-    files = {"config": runfolder.CONFIG, "history": runfolder.HISTORY, "batches": BATCHES,
-             "grids": "<epoch>_<index>.png", "timelapse": runfolder.TIMELAPSE, "checkpoint": runfolder.CHECKPOINTS + "/" + runfolder.LATEST,
-             "generator": "generator.h5", "discriminator": "discriminator.h5",
-             "generated": "generated_image.png", "samples": runfolder.SAMPLES + "/"}
+    grids = [(int(p.stem.split("_")[0]), p.name) for p in grid_files(folder)]
+    files = run_files(folder, grids, {"batches": BATCHES, "generated": "generated_image.png"})
     classifier = run.classifier
     seconds = run.progress.seconds_per_epoch if run.progress else None
     write_summary(folder, config, status, last.get("epoch", -1) + 1, run.device,

@@ -341,15 +341,10 @@ class _Run(loop.Trainer):
         return [("generator.h5", plain)]
 
     def summary(self, status):
-        from ...kit.summary import write_summary
+        from ...kit.summary import epoch_grids, run_files, write_summary
         last = self.rows[-1] if self.rows else {}
         progress = self.progress
-        files = {"config": runfolder.CONFIG, "history": runfolder.HISTORY,
-                 "grids": sorted(p.name for p in self.folder.glob("epoch-*.png")),
-                 "timelapse": runfolder.TIMELAPSE,
-                 "checkpoint": runfolder.CHECKPOINTS + "/" + runfolder.LATEST,
-                 "generator": "generator.h5",
-                 "tests": sorted(p.name + "/index.html" for p in self.folder.glob("test_*"))}
+        files = run_files(self.folder, epoch_grids(self.folder))
         write_summary(self.folder, self.config, status, last.get("epoch", -1) + 1, self.device,
                       progress.seconds_per_epoch if progress else None, files,
                       final={k: last.get(k) for k in HISTORY_COLUMNS if k in last},
