@@ -39,7 +39,8 @@ def _sweep(folder, params):
     sweep = folder / "bench.yaml"
     seeds = ", ".join(str(s) for s in range(params["points"]))
     sweep.write_text(SWEEP % dict(params, seeds=seeds))
-    _make(["sweep", "SWEEP=%s" % sweep, "SWEEP_WORKERS=1"], folder)
+    # threads per run = every core: a local cluster of one worker
+    _make(["sweep", "SWEEP=%s" % sweep, "SWEEP_THREADS=%d" % (os.cpu_count() or 1)], folder)
 
 
 def _one_by_one(folder, params):

@@ -16,6 +16,7 @@ keep_snapshots. Used by kerasgan.pipelines.pikachu and kerasgan.pipelines.advers
 import numpy as np
 
 from . import loop, metrics, runfolder, seeds
+from ..evaluation import scoring
 from .progress import log
 
 BATCH_SIZE = 32
@@ -25,6 +26,7 @@ LOSS = "binary_crossentropy"
 LOSS_COLUMNS = ["loss", "generator_loss", "generator_yfake_loss", "generator_yreal_loss",
                 "discriminator_loss", "discriminator_yfake_loss", "discriminator_yreal_loss"]
 HISTORY_COLUMNS = ["epoch"] + LOSS_COLUMNS + metrics.COLUMNS
+QUALITY_COLUMNS = scoring.COLUMNS     # with EVAL_N
 DIVERSITY_WARN = metrics.DIVERSITY_WARN
 MEMORISED_WARN = metrics.MEMORISED_WARN
 
@@ -65,6 +67,9 @@ class AdversarialRun(loop.Trainer):
         super(AdversarialRun, self).__init__(config, folder, HISTORY_COLUMNS)
         self.x_train = images.astype(np.float32) / 255.0
         self.meter = metrics.CollapseMeter(images)
+        # EVAL_N: FID & co. at grid epochs; off when unset (and the run's bytes as without it)
+        self.scorer = scoring.grid_scorer(config["pipeline"], images, config["seed"], config["latent_dim"], log)
+        self.history = runfolder.History(self.folder, HISTORY_COLUMNS + (scoring.COLUMNS if self.scorer else []))
         self.fixed_z = seeds.stream(config["seed"], "grid").normal(
             size=(self.grid_size * self.grid_size, config["latent_dim"])).astype(np.float32)
         self.best_grid_epoch = None
@@ -141,10 +146,12 @@ class AdversarialRun(loop.Trainer):
             self.generator.set_weights(current)
 
     def grid(self, epoch, row):
-        """The fixed-latent grid of this epoch, and its collapse metrics into `row`."""
+        """The fixed-latent grid of this epoch, and its collapse (and EVAL_N quality) metrics into `row`."""
         from .grids import grid, save_png, to_uint8
         samples = self.sample_grid()
         row.update(self.meter.measure(samples))
+        if self.scorer is not None:
+            row.update(self.scorer(self.generator, lambda s: to_uint8(self.grid_images(s))))
         save_png(grid(to_uint8(self.grid_images(samples)), self.grid_size),
                  self.folder / self.grid_file(epoch))
         if row["diversity"] < DIVERSITY_WARN:
@@ -156,12 +163,14 @@ class AdversarialRun(loop.Trainer):
         return samples
 
     def describe(self, row, grid):
-        return "d %.4f  g %.4f%s" % (row["discriminator_loss"], row["generator_loss"],
-                                     "  diversity %.3f" % row["diversity"] if grid else "")
+        return "d %.4f  g %.4f%s%s" % (row["discriminator_loss"], row["generator_loss"],
+                                       "  diversity %.3f" % row["diversity"] if grid else "",
+                                       "  FID %.3f" % row["fid"] if row.get("fid") is not None else "")
 
     def scalars(self, row):
         return ([("loss/" + k, row[k]) for k in LOSS_COLUMNS]
-                + [("collapse/" + k, row[k]) for k in metrics.COLUMNS if k in row])
+                + [("collapse/" + k, row[k]) for k in metrics.COLUMNS if k in row]
+                + [("quality/" + k, row[k]) for k in QUALITY_COLUMNS if row.get(k) is not None])
 
     def before_checkpoint(self, epoch, grid):
         """best.png, when the best epoch moved."""
@@ -190,7 +199,7 @@ class AdversarialRun(loop.Trainer):
     def summary(self, status):
         progress = self.progress
         write_summary(self.folder, self.config, self.rows, self.best, status, self.device,
-                      progress.seconds_per_epoch if progress is not None else None)
+                      progress.seconds_per_epoch if progress is not None else None, self.scorer)
 
 
 def train(run_class, config, images, folder):
@@ -201,8 +210,9 @@ def train(run_class, config, images, folder):
 make_timelapse = loop.make_timelapse
 
 
-def write_summary(folder, config, history, best, status, device, seconds_per_epoch):
+def write_summary(folder, config, history, best, status, device, seconds_per_epoch, scorer=None):
     from .summary import write_summary as write
+    quality = scoring.summary(history, scorer)
     last = history[-1] if history else {}
     grid_rows = [r for r in history if r.get("diversity") is not None]
     from .summary import epoch_grids, run_files
@@ -215,4 +225,5 @@ def write_summary(folder, config, history, best, status, device, seconds_per_epo
                      if grid_rows else None),
           warnings=metrics.collapse_warnings(history),
           thresholds={"diversity": DIVERSITY_WARN, "memorised": MEMORISED_WARN},
-          loss_columns=LOSS_COLUMNS, metric_columns=metrics.COLUMNS)
+          loss_columns=LOSS_COLUMNS, metric_columns=metrics.COLUMNS,
+          **({"quality": quality} if quality else {}))

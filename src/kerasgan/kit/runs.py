@@ -2,7 +2,7 @@
 
 A pipeline's `load_generator(run, which)` builds its sampling network (never the training graph)
 and puts in the weights `Run.weights` picks: `best` (the epoch the checkpoint names as best), `last`
-(the latest checkpoint; `latest` means the same) or an epoch number (the latest or best epoch, or
+(the latest checkpoint; `latest` means the same), `best-fid` (the lowest FID of a run scored with EVAL_N) or an epoch number (the latest or best epoch, or
 a kept snapshot). generate, test, interpolate, arithmetic and the reports open runs this way.
 """
 from . import checkpoint, runfolder
@@ -10,6 +10,7 @@ from .files import read_json
 from ..errors import UserError
 
 LAST = ("last", "latest")
+BEST_FID = "best-fid"      # = kerasgan.evaluation.scoring.BEST_FID (imported lazily: no TF here)
 
 
 class Run(object):
@@ -29,6 +30,8 @@ class Run(object):
     def weights(self, which):
         """-> (epoch, {group: weights}) of `which`: best, last/latest or an epoch number."""
         which = str(which)
+        if which == BEST_FID:
+            which = str(self.best_fid_epoch())
         state, groups = self.saved
         best = state.get("best_epoch")
         if which == "best" or (best is not None and which == str(best)):
@@ -47,6 +50,15 @@ class Run(object):
                                 + (["best (%d)" % best] if best is not None else [])
                                 + [str(e) for e in kept])))
         return int(which), checkpoint.load_snapshot(self.folder, int(which))
+
+
+    def best_fid_epoch(self):
+        """The grid epoch of the lowest FID an EVAL_N run recorded (kerasgan.evaluation)."""
+        from ..evaluation import scoring
+        try:
+            return scoring.best_fid_epoch(self.folder)
+        except ValueError as error:
+            raise UserError(str(error))
 
 
 def open_run(pipeline, run):

@@ -28,7 +28,7 @@ class GenerateError(UserError):
 
 def configure(parser):
     cli.run_arguments(parser, PIPELINE)
-    cli.sample_arguments(parser, "best", "best, last, or a grid epoch number")
+    cli.sample_arguments(parser, "best", "best, last, best-fid (lowest FID of an EVAL_N run) or a grid epoch number")
     parser.add_argument("--nice", type=int, choices=(0, 1), default=0,
                         help="1: keep the N of 20xN samples the discriminator scores highest")
 
