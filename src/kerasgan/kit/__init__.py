@@ -11,6 +11,8 @@
     loop         the one epoch loop (Trainer protocol, train): resume, cadence, signals, NaN,
                  TensorBoard, "finished"; every epoch-based pipeline trains through it
     cli          the command-line arguments every stage shares (--run, --seed, --epochs, ...)
+    runs         open_run(pipeline, run) and Run.weights(best|last|best-fid|<epoch>): what every
+                 pipeline's load_generator (generate, test, reports) opens a run with
     adversarial  keras-adversarial's simultaneous GAN as a loop.Trainer (AdversarialRun), shared
                  by the Pikachu GAN and the keras-adversarial book examples
 
