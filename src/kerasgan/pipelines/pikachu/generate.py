@@ -77,12 +77,13 @@ def generate(run, n=100, nice=False, epoch="best", seed=0, log=print):
     if n < 1:
         raise GenerateError("N must be at least 1")
     config = json.loads(config_path.read_text())
+    chosen = epoch
     if str(epoch) == scoring.BEST_FID:
         try:
-            epoch = scoring.best_fid_epoch(folder)
+            chosen = scoring.best_fid_epoch(folder)
         except ValueError as error:
             raise GenerateError(str(error))
-    used_epoch, g_weights, d_weights = select_weights(folder, str(epoch))
+    used_epoch, g_weights, d_weights = select_weights(folder, str(chosen))
 
     determinism.seed_everything(seed, threads=config.get("threads"))
     generator = models.build_generator(config["nch"], config["kernel"], config["size"],
