@@ -19,7 +19,7 @@ RUNNER ?= $(shell docker image inspect "$(IMAGE):$$(docker/gpu-flavour)" >/dev/n
 # Probed once per make: the sub-makes (SUBMAKE below) get the answer on their command line.
 RUNNER := $(RUNNER)
 PYTEST_ARGS ?=## extra arguments for pytest, e.g. -k shim
-INGEST_PYTHON ?=## Python 3.10+ for .venv-ingest (default: python3.13 ... python3.10, then python3 on PATH)
+INGEST_PYTHON ?=## Python 3.10+ for .venv-ingest and .venv-sweep (default: python3.13 ... python3.10, then python3 on PATH)
 INGEST_VENV ?= .venv-ingest## the ingestion environment for download/reshape (maintained Python, current Pillow)
 SYSTEM_PACKAGES ?= 1## setup: install the missing system packages of docker/system-packages (Chromium, chromedriver, emoji font; as root or by sudo -n); 0 = skip, you install them
 
@@ -31,6 +31,8 @@ EPOCH ?=## generate/test: which weights sample: last, best (lowest discriminator
 N ?=## generate/arithmetic: number of samples (default: the pipeline's, mostly 100)
 BATCH ?=## *train: batch size (default: the original's); dcgan-generate: samples kept
 SIZE ?=## *train, pix2pix-preprocess: image side (default: the original's: Pikachu 32, pix2pix 256)
+A ?=## evaluate: generated images (a folder, a run folder or a run name); fingerprint-compare: a manifest, run folder or DEMO_DIR
+B ?=## evaluate: real images (a folder, real = the domain's own data (default), targets = pix2pix's); fingerprint-compare: the other manifest (default: docs/reproducibility-reference.json)
 NICE ?=## generate: 1 = keep the samples the discriminator scores highest of 20x as many (keras-dcgan --nice)
 DEMO_DIR ?= generated/demo## *-demo: where a demo writes everything (DATA_DIR=DEMO_DIR/data, OUT_DIR=DEMO_DIR)
 
@@ -88,7 +90,7 @@ help: ## list targets and variables, grouped by pipeline
 	  title=$$(sed -n 's/^# help: //p' "$$file" | head -n 1); \
 	  printf '\n%s\n' "$${title:-Common: set-up, tests, Docker (variables shared by every pipeline)}"; \
 	  grep -hE '^[a-zA-Z0-9_.-]+:.*## ' "$$file" | awk 'BEGIN {FS = ":.*## "} {printf "  %-24s %s\n", $$1, $$2}'; \
-	  grep -hE '^[A-Z0-9_]+ \?=.*## ' "$$file" | sed -E 's/^([A-Z0-9_]+) \?=.*## (.*)$$/\1\t\2/' \
+	  { grep -hE '^[A-Z0-9_]+ \?=.*## ' "$$file" || true; } | sed -E 's/^([A-Z0-9_]+) \?=.*## (.*)$$/\1\t\2/' \
 	    | while IFS=$$'\t' read -r name text; do printf '  %-24s %s\n' "$$name" "$$text"; done; \
 	done
 
@@ -169,3 +171,9 @@ include src/kerasgan/notebook/notebook.mk
 
 # ---------------------------------------------------------------- evaluation
 include src/kerasgan/evaluation/evaluation.mk
+
+# ---------------------------------------------------------------- sweeps
+include src/kerasgan/sweep/sweep.mk
+
+# ---------------------------------------------------------------- fingerprints
+include src/kerasgan/kit/fingerprint.mk

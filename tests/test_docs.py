@@ -154,3 +154,11 @@ def test_readme_fits_five_minutes_and_keeps_the_screenshot():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert len(readme) <= 15000, len(readme)
     assert "](docs/demo-report.png)" in readme
+
+
+def test_readme_links_every_docs_page():
+    readme = ROOT / "README.md"
+    linked = {(readme.parent / t.partition("#")[0]).resolve() for t in links(readme)}
+    pages = sorted((ROOT / "docs").glob("*.md"))
+    assert len(pages) >= 10, pages
+    assert [p.name for p in pages if p.resolve() not in linked] == []

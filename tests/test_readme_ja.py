@@ -1,7 +1,8 @@
-"""Issue 14: README.ja.md keeps in step with README.md.
+"""The Japanese pages keep in step with the English ones: README.ja.md with README.md, and
+docs/ja/<room>.md with docs/<room>.md for every pipeline room.
 
-Every make target README.md shows in a command (`make <target> ...` in code) and every make
-variable it sets (`VAR=`) must also appear in README.ja.md the same way. Targets and variables are
+Every make target an English page shows in a command (`make <target> ...` in code) and every make
+variable it sets (`VAR=`) must also appear in its Japanese twin the same way. Targets and variables are
 those the Makefile and its includes define, so prose ("make it faster") never counts.
 """
 import re
@@ -43,15 +44,35 @@ def test_extraction_sees_commands_and_variables():
     assert named(page, targets, variables) == ({"train", "setup"}, {"RUN", "EPOCHS"})
 
 
-def test_japanese_readme_names_every_target_and_variable_of_the_english_one():
-    english = (ROOT / "README.md").read_text(encoding="utf-8")
-    japanese = (ROOT / "README.ja.md").read_text(encoding="utf-8")
+def missing_in_japanese(english_path, japanese_path):
+    """What the English page names (make targets, VAR=) that its Japanese twin does not."""
     targets, variables = defined()
-    en_targets, en_variables = named(english, targets, variables)
-    ja_targets, ja_variables = named(japanese, targets, variables)
-    missing = ["make " + t for t in sorted(en_targets - ja_targets)] + \
-              [v + "=" for v in sorted(en_variables - ja_variables)]
+    en_targets, en_variables = named(english_path.read_text(encoding="utf-8"), targets, variables)
+    ja_targets, ja_variables = named(japanese_path.read_text(encoding="utf-8"), targets, variables)
+    return ["make " + t for t in sorted(en_targets - ja_targets)] + \
+           [v + "=" for v in sorted(en_variables - ja_variables)]
+
+
+def pipeline_rooms():
+    from kerasgan.pipelines import PIPELINES
+    return sorted({spec["package"].rsplit(".", 1)[1] for spec in PIPELINES.values()})
+
+
+def test_japanese_readme_names_every_target_and_variable_of_the_english_one():
+    missing = missing_in_japanese(ROOT / "README.md", ROOT / "README.ja.md")
     assert not missing, "README.ja.md lacks what README.md names: " + ", ".join(missing)
+
+
+def test_every_pipeline_page_has_a_japanese_twin_in_step_with_it():
+    rooms = pipeline_rooms()
+    assert {"pikachu", "dcgan", "adversarial", "pix2pix", "cartoon"} <= set(rooms)
+    for room in rooms:
+        english, japanese = ROOT / "docs" / (room + ".md"), ROOT / "docs" / "ja" / (room + ".md")
+        assert english.is_file() and japanese.is_file(), room
+        missing = missing_in_japanese(english, japanese)
+        assert not missing, "docs/ja/%s.md lacks what docs/%s.md names: %s" % (room, room, ", ".join(missing))
+        head = lambda path: "\n".join(path.read_text(encoding="utf-8").splitlines()[:5])
+        assert "ja/%s.md" % room in head(english) and "../%s.md" % room in head(japanese), room
 
 
 def test_readme_links_the_japanese_one_in_its_first_lines():

@@ -4,7 +4,8 @@ import importlib
 import os
 import sys
 
-from .commands import COMMANDS, INGEST_COMMANDS
+from .commands import COMMANDS, INGEST_COMMANDS, SWEEP_COMMANDS
+from .errors import EXIT_STATUS, UserError
 
 
 def _ensure_hash_seed(argv):
@@ -45,20 +46,25 @@ def run_command(name, argv):
 
     Also what the notebooks call (kerasgan.notebook.run), so a cell runs exactly what the CLI runs.
     """
-    if name not in INGEST_COMMANDS:
+    if name not in INGEST_COMMANDS + SWEEP_COMMANDS:
         from .compat_hook import quiet_tensorflow_on_import
         quiet_tensorflow_on_import()   # TF's deprecation notices are about Keras 2.1.2, not the user
     module_name, text = COMMANDS[name]
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:
-        where = ".venv-ingest" if name in INGEST_COMMANDS else ".venv"
+        where = ".venv-ingest" if name in INGEST_COMMANDS else \
+            ".venv-sweep" if name in SWEEP_COMMANDS else ".venv"
         sys.exit("kerasgan %s: this environment lacks %s (%s). Run it as `make %s`, which uses %s."
                  % (name, error.name or "a dependency", error, name, where))
     parser = argparse.ArgumentParser(prog="python -m kerasgan " + name, description=text)
     module.configure(parser)
     args = parser.parse_args(argv)
-    return module.main(args) or 0
+    try:
+        return module.main(args) or 0
+    except (UserError, FileNotFoundError) as error:   # a missing input file is the user's to give
+        print("kerasgan %s: error: %s" % (name, error), file=sys.stderr)
+        return EXIT_STATUS
 
 
 if __name__ == "__main__":

@@ -32,9 +32,14 @@ COMMANDS = {
     "cartoon-interpolate": ("kerasgan.pipelines.cartoon.interpolate", "G along the line between two images' latents (OUT_DIR/cartoon/<RUN>/interpolate/)"),
     "bench": ("kerasgan.bench.run", "time our trainers and stages next to plain reference loops; OUT_DIR/bench/<time>.json"),
     "evaluate": ("kerasgan.evaluation.cli", "FID, KID, precision/recall/density/coverage of image set A against B (OUT_DIR/evaluation/)"),
+    "sweep": ("kerasgan.sweep.engine", "run every point of a sweep file on a Dask cluster (local by default); OUT_DIR/sweeps/<name>/results.csv"),
+    "sweep-report": ("kerasgan.sweep.report", "OUT_DIR/sweeps/<name>/report.html: per group mean and interval over seeds, every seed, plots"),
     "report": ("kerasgan.report", "write OUT_DIR/<pipeline>/<RUN>/report.html: every stage's counts, curves and images"),
+    "fingerprint": ("kerasgan.kit.fingerprint", "SHA-256s of a run stage by stage plus the machine (write), or the first stage two runs differ at (compare)"),
 }
 
 # Commands that decode untrusted web content run in the ingestion environment (.venv-ingest, a
 # maintained Python and Pillow; see docs/security.md#two-environments), all others in the legacy one (.venv).
 INGEST_COMMANDS = ("download", "reshape", "pix2pix-square", "cartoon-download", "cartoon-prepare")
+# The sweep driver runs in the sweep environment (.venv-sweep: a maintained Python with Dask).
+SWEEP_COMMANDS = ("sweep",)

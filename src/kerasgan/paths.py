@@ -26,8 +26,14 @@ LABELED = "labeled"          # labeled/{trains,valids}/<class>/
 PREDICTED = "predicted"      # images the filter kept: the GAN's training set
 MODELS = "models"            # models the data stages train (the filter CNN)
 REPORTS = "reports"          # what the data stages write about themselves
+SWEEPS = "sweeps"           # OUT_DIR/sweeps/<name>/: what a sweep writes about its points
 
 
 def run_dir(pipeline, run, root=None):
     """OUT_DIR/<pipeline>/<run>/: everything one training run writes."""
     return Path(root or out_dir()) / pipeline / run
+
+
+def sweep_dir(name, root=None):
+    """OUT_DIR/sweeps/<name>/: a sweep's results.csv, report, per-point logs and locks."""
+    return Path(root or out_dir()) / SWEEPS / name

@@ -139,4 +139,11 @@ CASES = {
         params=dict(images=150, width=1280, height=960), quick=dict(images=4, width=64, height=48),
         rounds=2,
         env="ingest", note="runs in .venv-ingest"),
+    # 6. The sweep engine's own cost: make sweep on one local worker vs the same make calls in turn.
+    "sweep": Case(
+        "make sweep's overhead (4 tiny MNIST GAN points, one worker)", "s", "lower",
+        ours="kerasgan.bench.sweep_case:sweep", reference="kerasgan.bench.sweep_case:one_by_one",
+        labels=("make sweep, a local cluster of 1 worker", "make adversarial-mnist-train x 4"),
+        params=dict(points=4, limit=128, epochs=2), quick=dict(points=1, limit=32, epochs=1),
+        note="wall seconds for all points; the sweep's include its report"),
 }

@@ -89,6 +89,7 @@ def reference(params):
     determinism.seed_everything(params["seed"], threads=params["threads"])
     x_train = data.to_model(_images(params))
     g, d = models.build_generator(), models.build_discriminator()
+    d.trainable = False   # the original's generator_containing_discriminator, before the compile
     d_on_g = Sequential([g, d])
     d_optim = SGD(lr=train.LR, momentum=train.MOMENTUM, nesterov=train.NESTEROV)
     g_optim = SGD(lr=train.LR, momentum=train.MOMENTUM, nesterov=train.NESTEROV)

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..errors import UserError
 from .cases import CASES
 from .worker import MARK
 
@@ -185,9 +186,7 @@ def main(args):
     names = [n.strip() for n in args.cases.split(",") if n.strip()] or list(CASES)
     unknown = [n for n in names if n not in CASES]
     if unknown:
-        print("bench: unknown case(s) %s (choose from %s)" % (", ".join(unknown), ", ".join(CASES)),
-              file=sys.stderr)
-        return 2
+        raise UserError("unknown case(s) %s (choose from %s)" % (", ".join(unknown), ", ".join(CASES)))
     args.named = [n.strip() for n in args.cases.split(",") if n.strip()]
     threads = args.threads or int(os.environ.get("KERASGAN_THREADS") or 1)
     timeout = args.timeout or (600 if args.quick else 3600)

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import UserError
+
 CIFAR_SOURCE = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"   # Keras 2.1.2's origin
 CIFAR_URL = CIFAR_SOURCE    # where we fetch from (tests point it at a closed port)
 FOLDER = "cifar-10-batches-py"
@@ -39,7 +41,7 @@ EMOJI_CLASSES = (
     ("ship", 0x1F6A2), ("truck", 0x1F69A))
 
 
-class DataError(Exception):
+class DataError(UserError):
     pass
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import UserError
+
 MNIST_SOURCE = "https://s3.amazonaws.com/img-datasets/mnist.npz"   # Keras 2.1.2's origin
 MNIST_URL = MNIST_SOURCE    # where get_file fetches from (tests point it at a closed port)
 MNIST_MD5 = "8a61469f7ea1b51cbae51d4f78837e45"   # Keras 2.1.2's file_hash for it
@@ -27,7 +29,7 @@ SIDE = 28
 DIGIT_BOX = 20      # MNIST: the digit fits a 20x20 box, centred in 28x28
 
 
-class DataError(Exception):
+class DataError(UserError):
     pass
 
 

@@ -20,11 +20,11 @@ import csv
 import random
 import re
 import shutil
-import sys
 from collections import OrderedDict
 from pathlib import Path
 
 from .. import paths
+from ..errors import UserError
 
 LABELS_FILE = Path(__file__).with_name("labels.csv")
 TARGET = "smiley"
@@ -36,7 +36,7 @@ MARKER = ".demo-label"
 CODEPOINT_IN_URL = re.compile(r"/images/([0-9a-f]{4,6})\.png(?:$|[?#])")
 
 
-class LabelError(Exception):
+class LabelError(UserError):
     """What is missing, and which stage to run."""
 
 
@@ -146,9 +146,5 @@ def configure(parser):
 
 
 def main(args):
-    try:
-        build(seed=args.seed, labels_file=args.labels)
-    except LabelError as error:
-        print("demo-label: error: %s" % error, file=sys.stderr)
-        return 2
+    build(seed=args.seed, labels_file=args.labels)
     return 0

@@ -40,6 +40,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .. import paths
+from ..errors import UserError
 from . import imagetypes
 from .search import DEFAULT_SEARCH_URLS, SOURCES, BrowserSearch, SearchError, urls_from_file
 
@@ -444,21 +445,7 @@ def download_keyword(keyword, urls, source, folder, downloader, manifest, limit,
 
     counts = Counter(found=len(urls))
     failures = Counter()
-    known = {}  # sha256 -> file, for files already kept in this folder
-    for row in manifest.values():
-        if row["keyword"] == keyword and row["status"] == "saved" and (folder.path.parent / row["file"]).is_file():
-            known[row["sha256"]] = row["file"]
-    kept = 0
-    pending = deque()
-    for url in urls:
-        row = manifest.get((keyword, url))
-        if row and row["file"] and (folder.path.parent / row["file"]).is_file() \
-                and os.path.getsize(folder.path.parent / row["file"]) == int(row["bytes"] or -1):
-            if kept < limit:
-                counts["skipped"] += 1
-                kept += 1
-            continue
-        pending.append(url)
+    known, kept, pending = _already_kept(keyword, urls, folder, manifest, limit, counts)
 
     bar = tqdm(total=min(limit, len(urls)), initial=kept, desc=keyword, unit="img", file=sys.stderr,
                disable=not progress, mininterval=0.5, dynamic_ncols=True)
@@ -488,32 +475,56 @@ def download_keyword(keyword, urls, source, folder, downloader, manifest, limit,
             wait([running[0][0]], return_when=FIRST_COMPLETED)
             while running and running[0][0].done():
                 future, url, number = running.popleft()
-                fetched = future.result()
-                if not fetched.ok:
-                    record(url, "failed", fetched.reason)
-                    failures[fetched.reason] += 1
-                    counts["failed"] += 1
-                    continue
-                sha = hashlib.sha256(fetched.data).hexdigest()
-                if sha in known:
-                    record(url, "skipped", "same-content-as:" + known[sha], known[sha], fetched.data, sha)
-                    counts["skipped"] += 1
-                    continue
-                try:
-                    name = folder.store(number, url, fetched)
-                except OSError as error:
-                    record(url, "failed", "write-error:" + (error.strerror or type(error).__name__))
-                    failures["write-error"] += 1
-                    counts["failed"] += 1
-                    continue
-                relative = "%s/%s" % (folder.name, name)
-                known[sha] = relative
-                record(url, "saved", "", relative, fetched.data, sha)
-                counts["saved"] += 1
-                kept += 1
-                bar.update(1)
+                outcome = _keep(future.result(), url, number, folder, known, record)
+                counts[outcome[0]] += 1
+                if outcome[0] == "failed":
+                    failures[outcome[1]] += 1
+                elif outcome[0] == "saved":
+                    kept += 1
+                    bar.update(1)
     bar.close()
     return counts, failures
+
+
+def _already_kept(keyword, urls, folder, manifest, limit, counts):
+    """From the manifest: {sha256: file} of this folder's saved files, how many of `urls` are
+    on disk already (counted as skipped, up to `limit`), and the URLs still to fetch."""
+    known = {}  # sha256 -> file, for files already kept in this folder
+    for row in manifest.values():
+        if row["keyword"] == keyword and row["status"] == "saved" and (folder.path.parent / row["file"]).is_file():
+            known[row["sha256"]] = row["file"]
+    kept = 0
+    pending = deque()
+    for url in urls:
+        row = manifest.get((keyword, url))
+        if row and row["file"] and (folder.path.parent / row["file"]).is_file() \
+                and os.path.getsize(folder.path.parent / row["file"]) == int(row["bytes"] or -1):
+            if kept < limit:
+                counts["skipped"] += 1
+                kept += 1
+            continue
+        pending.append(url)
+    return known, kept, pending
+
+
+def _keep(fetched, url, number, folder, known, record):
+    """One fetched URL: store it unless it failed or repeats a kept file; -> (status, reason)."""
+    if not fetched.ok:
+        record(url, "failed", fetched.reason)
+        return "failed", fetched.reason
+    sha = hashlib.sha256(fetched.data).hexdigest()
+    if sha in known:
+        record(url, "skipped", "same-content-as:" + known[sha], known[sha], fetched.data, sha)
+        return "skipped", ""
+    try:
+        name = folder.store(number, url, fetched)
+    except OSError as error:
+        record(url, "failed", "write-error:" + (error.strerror or type(error).__name__))
+        return "failed", "write-error"
+    relative = "%s/%s" % (folder.name, name)
+    known[sha] = relative
+    record(url, "saved", "", relative, fetched.data, sha)
+    return "saved", ""
 
 
 def summary_line(label, counts, failures):
@@ -569,30 +580,29 @@ def configure(parser):
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
+def _jobs(args):
+    """-> ([(keyword, None)], the browser search or None for a URL list)."""
+    if args.source == "urls":
+        if not args.urls:
+            raise UserError("--source urls needs --urls FILE (make download SOURCE=urls URLS=file.txt)")
+        if not os.path.isfile(args.urls):
+            raise UserError("URLS=%s is not a file" % args.urls)
+        return [(Path(args.urls).stem or "urls", None)], None
+    keywords = [k.strip() for k in args.keywords.split(",") if k.strip()]
+    if not keywords:
+        raise UserError("no keywords given (KEYWORDS=a,b,c)")
+    return [(k, None) for k in keywords], BrowserSearch(
+        args.source, args.search_url, args.chromedriver, args.browser,
+        scrolls=args.scrolls, pause=args.scroll_pause)
+
+
 def main(args):
     root = Path(args.data_dir) if args.data_dir else paths.data_dir()
     downloads = root / paths.DOWNLOADS
     downloads.mkdir(parents=True, exist_ok=True)
     manifest_path = downloads / "manifest.csv"
     manifest = read_manifest(manifest_path)
-
-    if args.source == "urls":
-        if not args.urls:
-            print("download: --source urls needs --urls FILE (make download SOURCE=urls URLS=file.txt)", file=sys.stderr)
-            return 2
-        if not os.path.isfile(args.urls):
-            print("download: URLS=%s is not a file" % args.urls, file=sys.stderr)
-            return 2
-        jobs = [(Path(args.urls).stem or "urls", None)]
-        finder = None
-    else:
-        keywords = [k.strip() for k in args.keywords.split(",") if k.strip()]
-        if not keywords:
-            print("download: no keywords given (KEYWORDS=a,b,c)", file=sys.stderr)
-            return 2
-        jobs = [(k, None) for k in keywords]
-        finder = BrowserSearch(args.source, args.search_url, args.chromedriver, args.browser,
-                               scrolls=args.scrolls, pause=args.scroll_pause)
+    jobs, finder = _jobs(args)
     downloader = Downloader(timeout=args.timeout, retries=args.retries, backoff=args.backoff,
                             max_bytes=int(args.max_mb * 2 ** 20), ca_bundle=args.ca_bundle,
                             file_deadline=args.file_deadline)

@@ -61,16 +61,12 @@ def configure(parser):
 
 def main(args):
     data_dir = Path(args.data_dir or paths.data_dir())
-    try:
-        if args.step in ("all", "train"):
-            train(data_dir, target=args.target, seed=args.seed, epochs=args.epochs,
-                  steps=args.steps, batch_size=args.batch_size, patience=args.patience,
-                  min_images=args.min_images, verbose=0 if args.quiet else 2)
-        if args.step in ("all", "score"):
-            score(data_dir, threshold=args.threshold, sheet_max=args.sheet_max)
-    except FilterDataError as error:
-        print("kerasgan filter: error: %s" % error, file=sys.stderr)
-        return 2
+    if args.step in ("all", "train"):
+        train(data_dir, target=args.target, seed=args.seed, epochs=args.epochs,
+              steps=args.steps, batch_size=args.batch_size, patience=args.patience,
+              min_images=args.min_images, verbose=0 if args.quiet else 2)
+    if args.step in ("all", "score"):
+        score(data_dir, threshold=args.threshold, sheet_max=args.sheet_max)
     return 0
 
 

@@ -8,6 +8,7 @@ there.
 from pathlib import Path
 
 from .. import paths
+from ..errors import UserError
 
 SPLITS = ("trains", "valids")
 # The extensions Keras 2.1.2's flow_from_directory reads (case-insensitive); others are ignored.
@@ -17,7 +18,7 @@ SCORED_EXTENSIONS = (".jpg", ".jpeg", ".png")
 DEFAULT_MIN_IMAGES = 10
 
 
-class FilterDataError(Exception):
+class FilterDataError(UserError):
     """A problem with the filter's input folders; the message says what to do."""
 
 

@@ -16,13 +16,13 @@ import os
 import random
 import re
 import secrets
-import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .. import paths
 from ..kit.files import copy_atomic, write_csv
 from .filter_data import SCORED_EXTENSIONS, image_files, natural_key
+from ..errors import UserError
 
 LABELS_CSV = "labels.csv"
 SPLITS = ("trains", "valids")
@@ -31,7 +31,7 @@ CLASS_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 PAGE = Path(__file__).with_name("label.html")
 
 
-class LabelError(Exception):
+class LabelError(UserError):
     """Bad labels or classes; the message is shown to the user."""
 
 
@@ -67,22 +67,16 @@ def parse_classes(target, classes=None):
 
 
 def main(args):
-    try:
-        classes = parse_classes(args.target, args.classes)
-        if not 0 <= args.valid_ratio < 1:
-            raise LabelError("--valid-ratio must be in [0, 1)")
-    except LabelError as error:
-        print("kerasgan label: error: %s" % error, file=sys.stderr)
-        return 2
+    classes = parse_classes(args.target, args.classes)
+    if not 0 <= args.valid_ratio < 1:
+        raise LabelError("--valid-ratio must be in [0, 1)")
     data_dir = Path(args.data_dir or paths.data_dir())
     try:
         server = make_server(data_dir, classes, seed=args.seed, valid_ratio=args.valid_ratio,
                              port=args.port)
     except OSError as error:
-        print("kerasgan label: error: cannot listen on 127.0.0.1:%d (%s); choose another port "
-              "with PORT=... (make) or --port" % (args.port, error.strerror or error),
-              file=sys.stderr)
-        return 2
+        raise LabelError("cannot listen on 127.0.0.1:%d (%s); choose another port with PORT=... "
+                         "(make) or --port" % (args.port, error.strerror or error))
     n = len(list_images(data_dir))
     print("label: %d image(s) of %s; classes %s. Open %s (Ctrl-C to stop)."
           % (n, data_dir / paths.RESHAPED, ", ".join(classes), server.url), flush=True)

@@ -35,6 +35,7 @@ from collections import Counter, deque
 from pathlib import Path
 
 from .. import paths
+from ..errors import UserError
 from ..kit.files import write_atomic
 from . import imagetypes
 
@@ -429,11 +430,9 @@ def main(args):
     try:
         dedupe = _parse_dedupe(args.dedupe)
     except ValueError:
-        print("reshape: DEDUPE must be a whole number of bits (0-64) or off, not %r" % args.dedupe, file=sys.stderr)
-        return 2
+        raise UserError("DEDUPE must be a whole number of bits (0-64) or off, not %r" % args.dedupe)
     if args.size < 1:
-        print("reshape: SIZE must be positive", file=sys.stderr)
-        return 2
+        raise UserError("SIZE must be positive")
     inputs = list_inputs(root)
     if not any(real for _, real, _ in inputs):
         print("reshape: no files under %s/*/ (run make download first)" % (root / paths.DOWNLOADS), file=sys.stderr)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .. import paths
 from .files import write_atomic, write_json  # noqa: F401  (re-exported for pipelines)
+from ..errors import UserError
 
 CONFIG = "config.json"
 HISTORY = "history.csv"
@@ -31,7 +32,7 @@ BEST_GRID = "best.png"
 REPORT = "report.html"
 
 
-class ConfigMismatch(Exception):
+class ConfigMismatch(UserError):
     pass
 
 

@@ -3,11 +3,11 @@
 
 def configure(parser, pipeline):
     from . import train
+    from ...kit import cli
     parser.add_argument("--mode", choices=("train", "generate"), default="train",
                         help="train (resumes a stopped run) or generate samples from a run")
     train.configure(parser, pipeline)
-    parser.add_argument("--n", type=int, default=100, help="generate: number of samples")
-    parser.add_argument("--epoch", default="last", help="generate: last (generator.h5), best or best-fid (lowest FID of an EVAL_N run)")
+    cli.sample_arguments(parser, "last", "generate: last (generator.h5), best or best-fid (lowest FID of an EVAL_N run)")
 
 
 def main(args, pipeline):

@@ -11,6 +11,7 @@ import hashlib
 import numpy as np
 
 from ...datasets import cifar10, mnist
+from ...errors import UserError
 
 SOURCES = {
     "adversarial-mnist": ("mnist", "digits"),
@@ -19,7 +20,7 @@ SOURCES = {
 DataError = (mnist.DataError, cifar10.DataError)
 
 
-class LoadError(Exception):
+class LoadError(UserError):
     pass
 
 

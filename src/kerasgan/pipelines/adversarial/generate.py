@@ -4,7 +4,6 @@
     N=100 samples from the SEED's "generate" stream -> OUT_DIR/<pipeline>/<RUN>/samples/:
     grid.png, sample-<i>.png and samples.json (what was sampled, from which epoch).
 """
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,9 +11,10 @@ import numpy as np
 from ...evaluation import scoring
 from ...kit import checkpoint, runfolder, seeds
 from ...kit.files import read_json, write_json
+from ...errors import UserError
 
 
-class GenerateError(Exception):
+class GenerateError(UserError):
     pass
 
 
@@ -71,10 +71,6 @@ def generate(folder, n=100, which="last", seed=0):
 
 def main(pipeline, args):
     folder = runfolder.run_dir(pipeline, args.run)
-    try:
-        out = generate(folder, args.n, args.epoch, args.seed)
-    except GenerateError as error:
-        print("%s: error: %s" % (pipeline, error), file=sys.stderr)
-        return 2
+    out = generate(folder, args.n, args.epoch, args.seed)
     print("%s: %d samples in %s" % (pipeline, args.n, out))
     return 0

@@ -8,12 +8,11 @@ train_on_batch per batch of 32, latents fed from the run's checkpointed RNG (the
 them in the graph), a checkpoint after every grid, so SIGKILL + the same command gives the same bytes.
 """
 import json
-import sys
 from pathlib import Path
 
 from . import data as data_module
 from . import models
-from ...kit import adversarial, runfolder
+from ...kit import adversarial, cli, runfolder
 from ...kit.progress import log
 
 # The two examples (docs/originals.md#keras-adversarial-examples); the values are the originals' unless marked.
@@ -50,10 +49,8 @@ MUTABLE_KEYS = ("epochs", "keep_snapshots", "data_path")
 
 def configure(parser, pipeline):
     d, c = DEFAULTS, CONFIGS[pipeline]
-    parser.add_argument("--run", default=d["run"], help="run name: OUT_DIR/%s/<RUN>/" % pipeline)
-    parser.add_argument("--epochs", type=int, default=d["epochs"], help="epochs in all (original 100)")
-    parser.add_argument("--save-every", type=int, default=d["save_every"],
-                        help="grid, metrics and checkpoint every N epochs (original: every epoch)")
+    cli.run_arguments(parser, pipeline, d)
+    cli.train_arguments(parser, d, 100, "grid, metrics and checkpoint every N epochs (original: every epoch)")
     parser.add_argument("--data", default=c["data"],
                         help="%s, or a path (default %s)" % (" or ".join(data_module.SOURCES[pipeline]), c["data"]))
     parser.add_argument("--per-class", type=int, default=d["per_class"],
@@ -69,12 +66,6 @@ def configure(parser, pipeline):
     else:
         parser.add_argument("--hidden", type=int, default=c["hidden"],
                             help="widest dense layer (original 1024)")
-    parser.add_argument("--seed", type=int, default=d["seed"], help="the one seed of the run")
-    parser.add_argument("--deterministic", type=int, choices=(0, 1), default=d["deterministic"],
-                        help="1: TF_CUDNN_DETERMINISTIC + tensorflow-determinism (GPU only matters)")
-    parser.add_argument("--keep-snapshots", type=int, default=d["keep_snapshots"],
-                        help="how many grid epochs keep their weights")
-    parser.add_argument("--dry-run", action="store_true", help="print the resolved config and stop")
 
 
 def resolve_config(pipeline, args, images):
@@ -159,14 +150,10 @@ class Run(adversarial.AdversarialRun):
 
 
 def main(pipeline, args):
-    try:
-        images = data_module.load(pipeline, args.data, args.seed, args.per_class, args.limit)
-        config = resolve_config(pipeline, args, images)
-        folder = runfolder.run_dir(pipeline, args.run)
-        runfolder.check_config(folder, config, MUTABLE_KEYS)
-    except (data_module.LoadError, runfolder.ConfigMismatch) as error:
-        print("%s: error: %s" % (pipeline, error), file=sys.stderr)
-        return 2
+    images = data_module.load(pipeline, args.data, args.seed, args.per_class, args.limit)
+    config = resolve_config(pipeline, args, images)
+    folder = runfolder.run_dir(pipeline, args.run)
+    runfolder.check_config(folder, config, MUTABLE_KEYS)
     if args.dry_run:
         print(json.dumps(config, indent=2, sort_keys=True))
         return 0

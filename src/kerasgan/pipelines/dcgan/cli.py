@@ -6,9 +6,9 @@
 --mode, --batch_size and --nice are the original's; --path its fork's (a folder of one's own
 images); --run, --epochs, --seed, --data and the rest are ours (defaults in train.DEFAULTS).
 """
-import sys
-
-from . import generate, train
+from . import PIPELINE, generate, train
+from ...errors import UserError
+from ...kit import cli
 
 
 def configure(parser):
@@ -21,31 +21,22 @@ def configure(parser):
                         help="generate: keep the batch the discriminator scores highest of 20 x batch")
     parser.add_argument("--path", default=None,
                         help="train: a folder of one's own images (grey, resized to 28x28) instead of --data")
-    parser.add_argument("--run", default=d["run"], help="run name: OUT_DIR/dcgan/<RUN>/")
-    parser.add_argument("--epochs", type=int, default=d["epochs"], help="epochs (original 100)")
-    parser.add_argument("--seed", type=int, default=d["seed"], help="the one seed of the run")
+    cli.run_arguments(parser, PIPELINE, d)
     parser.add_argument("--data", default=d["data"],
                         help="mnist (Keras download/cache), digits (embedded UCI digits, offline) "
                              "or the path of an mnist.npz")
-    parser.add_argument("--save-every", type=int, default=d["save_every"],
-                        help="weights + checkpoint every N batches (original 10)")
+    cli.train_arguments(parser, d, 100, "weights + checkpoint every N batches (original 10)")
     parser.add_argument("--grid-every", type=int, default=d["grid_every"],
                         help="<epoch>_<index>.png every N batches (original 20)")
     parser.add_argument("--quality-n", type=int, default=d["quality_n"],
                         help="samples judged by the digit classifier at each epoch's end")
-    parser.add_argument("--dry-run", action="store_true", help="train: print the resolved config and stop")
 
 
 def main(args):
     if args.mode == "train":
         if args.nice:
-            print("dcgan: --nice only applies to --mode generate", file=sys.stderr)
-            return 2
+            raise UserError("--nice only applies to --mode generate")
         return train.main(args)
-    try:
-        generate.generate(args.run, args.batch_size, args.nice, args.seed,
-                          log=lambda *a: print(*a, flush=True))
-    except generate.GenerateError as error:
-        print("dcgan generate: error: %s" % error, file=sys.stderr)
-        return 2
+    generate.generate(args.run, args.batch_size, args.nice, args.seed,
+                      log=lambda *a: print(*a, flush=True))
     return 0

@@ -18,12 +18,13 @@ import numpy as np
 from . import PIPELINE, models
 from ...datasets import digit_classifier
 from ...kit import checkpoint, runfolder, seeds
+from ...errors import UserError
 
 NICE_FACTOR = 20       # keras-dcgan --nice: 20 x batch candidates
 GENERATED = "generated_image.png"
 
 
-class GenerateError(Exception):
+class GenerateError(UserError):
     pass
 
 

@@ -16,7 +16,6 @@ checkpoint and stop; the same RUN resumes, to the same bytes as an uninterrupted
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -87,14 +86,13 @@ def resolve_config(args, source):
 def main(args):
     try:
         x, y, source = dataset.load(args.data, args.path)
-        config = resolve_config(args, source)
-        folder = runfolder.run_dir(PIPELINE, args.run)
-        runfolder.check_config(folder, config, MUTABLE_KEYS)
-    except (DataError, runfolder.ConfigMismatch) as error:
-        hint = (" (--data /path/to/mnist.npz; make: DCGAN_DATA=/path/to/mnist.npz)"
-                if isinstance(error, DataError) and "file's path" in str(error) else "")
-        print("dcgan train: error: %s%s" % (error, hint), file=sys.stderr)
-        return 2
+    except DataError as error:
+        if "file's path" not in str(error):
+            raise
+        raise DataError("%s (--data /path/to/mnist.npz; make: DCGAN_DATA=/path/to/mnist.npz)" % error)
+    config = resolve_config(args, source)
+    folder = runfolder.run_dir(PIPELINE, args.run)
+    runfolder.check_config(folder, config, MUTABLE_KEYS)
     if args.dry_run:
         print(json.dumps(config, indent=2, sort_keys=True))
         return 0

@@ -13,13 +13,14 @@ import numpy as np
 
 from ... import paths
 from ...kit.files import atomic_path
+from ...errors import UserError
 
 EXTENSIONS = (".jpg", ".jpeg", ".png")
 RESAMPLE = "LANCZOS"   # the original's resize is unknown; docs/pikachu.md#fidelity-notes
 CACHE_VERSION = 1
 
 
-class DataError(Exception):
+class DataError(UserError):
     """A problem with the training images that the user must fix (printed without a traceback)."""
 
 

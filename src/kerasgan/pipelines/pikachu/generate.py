@@ -12,29 +12,27 @@ most real. Writes sample-<rank>.png (rank 000 = best scored when NICE=1), grid.p
 import csv
 import io
 import json
-import sys
 
 import numpy as np
 
 from . import PIPELINE, models
 from .train import BATCH_SIZE
+from ...errors import UserError
 from ...evaluation import scoring
-from ...kit import checkpoint, runfolder, seeds
+from ...kit import checkpoint, cli, runfolder, seeds
 
 NICE_FACTOR = 20   # keras-dcgan --nice: 20 x batch candidates
 
 
-class GenerateError(Exception):
+class GenerateError(UserError):
     pass
 
 
 def configure(parser):
-    parser.add_argument("--run", default="default", help="run name: OUT_DIR/pikachu/<RUN>/")
-    parser.add_argument("--n", type=int, default=100, help="number of samples")
+    cli.run_arguments(parser, PIPELINE)
+    cli.sample_arguments(parser, "best", "best, last, best-fid (lowest FID of an EVAL_N run) or a grid epoch number")
     parser.add_argument("--nice", type=int, choices=(0, 1), default=0,
                         help="1: keep the N of 20xN samples the discriminator scores highest")
-    parser.add_argument("--epoch", default="best", help="best, last, best-fid (lowest FID of an EVAL_N run) or a grid epoch number")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the latents")
 
 
 def sample_latents(seed, count, latent_dim=models.LATENT_DIM):
@@ -126,10 +124,6 @@ def generate(run, n=100, nice=False, epoch="best", seed=0, log=print):
 
 
 def main(args):
-    try:
-        generate(args.run, args.n, bool(args.nice), args.epoch, args.seed,
-                 log=lambda *a: print(*a, flush=True))
-    except GenerateError as error:
-        print("generate: error: %s" % error, file=sys.stderr)
-        return 2
+    generate(args.run, args.n, bool(args.nice), args.epoch, args.seed,
+             log=lambda *a: print(*a, flush=True))
     return 0

@@ -134,7 +134,8 @@ demo: setup ## the whole pipeline offline on the embedded emoji corpus into DEMO
 	$(PIKACHU_DEMO_MAKE) train
 	$(PIKACHU_DEMO_MAKE) generate
 	$(PIKACHU_DEMO_MAKE) report
-	$(call demo_end,demo,pikachu,report=report.html samples=samples/grid.png timelapse=timelapse.gif)
+	$(DEMO_MAKE) fingerprint DEMO_DIR='$(DEMO_DIR)'
+	$(call demo_end,demo,pikachu,report=report.html samples=samples/grid.png timelapse=timelapse.gif fingerprint=fingerprint.json)
 	@echo "demo: data      $(DEMO_DATA)/"
 
 demo-corpus: | $(LEGACY_ENV) ## render the emoji font into DATA_DIR/demo-corpus/ (images + index.csv; once)

@@ -18,14 +18,13 @@ sampled them in the graph with K.random_normal) and, here, the seeds of the disc
 dropout masks. TF1's own random ops restart in every session, which would make a resumed run
 differ from an uninterrupted one.
 """
-import sys
 from pathlib import Path
 
 import numpy as np
 
 from . import PIPELINE, models
 from .data import DataError, default_train_dir, load_training_images
-from ...kit import adversarial, metrics, runfolder
+from ...kit import adversarial, cli, metrics, runfolder
 from ...kit.progress import log
 
 # Defaults (docs/originals.md#the-gan unless said otherwise).
@@ -58,23 +57,15 @@ MODELS = ("generator", "discriminator")
 
 def configure(parser):
     d = DEFAULTS
-    parser.add_argument("--run", default=d["run"], help="run name: OUT_DIR/pikachu/<RUN>/")
-    parser.add_argument("--epochs", type=int, default=d["epochs"], help="epochs in all (original 50001)")
-    parser.add_argument("--save-every", type=int, default=d["save_every"],
-                        help="grid, metrics and checkpoint every N epochs (original 100)")
+    cli.run_arguments(parser, PIPELINE, d)
+    cli.train_arguments(parser, d, 50001, "grid, metrics and checkpoint every N epochs (original 100)")
     parser.add_argument("--nch", type=int, default=d["nch"], help="channels (original 512)")
     parser.add_argument("--kernel", type=int, default=d["kernel"], help="kernel size h (original 7)")
     parser.add_argument("--dropout", type=float, default=d["dropout"],
                         help="SpatialDropout2D rate (not recoverable; default 0.5)")
     parser.add_argument("--size", type=int, default=d["size"], help="image side (original 32)")
-    parser.add_argument("--seed", type=int, default=d["seed"], help="the one seed of the run")
-    parser.add_argument("--deterministic", type=int, choices=(0, 1), default=d["deterministic"],
-                        help="1: TF_CUDNN_DETERMINISTIC + tensorflow-determinism (GPU only matters)")
     parser.add_argument("--train-dir", default=None,
                         help="folder of training images (default DATA_DIR/predicted/)")
-    parser.add_argument("--keep-snapshots", type=int, default=d["keep_snapshots"],
-                        help="how many grid epochs keep their weights for generate EPOCH=<n>")
-    parser.add_argument("--dry-run", action="store_true", help="print the resolved config and stop")
 
 
 def resolve_config(args, data_digest, n_images, train_dir):
@@ -112,14 +103,10 @@ def resolve_config(args, data_digest, n_images, train_dir):
 
 def main(args):
     train_dir = Path(args.train_dir) if args.train_dir else default_train_dir()
-    try:
-        images, sources, digest = load_training_images(train_dir, args.size, BATCH_SIZE, log=log)
-        config = resolve_config(args, digest, len(images), train_dir)
-        folder = runfolder.run_dir(PIPELINE, args.run)
-        runfolder.check_config(folder, config, MUTABLE_KEYS)
-    except (DataError, runfolder.ConfigMismatch) as error:
-        print("train: error: %s" % error, file=sys.stderr)
-        return 2
+    images, sources, digest = load_training_images(train_dir, args.size, BATCH_SIZE, log=log)
+    config = resolve_config(args, digest, len(images), train_dir)
+    folder = runfolder.run_dir(PIPELINE, args.run)
+    runfolder.check_config(folder, config, MUTABLE_KEYS)
     if args.dry_run:
         import json
         print(json.dumps(config, indent=2, sort_keys=True))

@@ -11,7 +11,6 @@ A chimera is the front half of one animal and the back half of another (the seed
 chimera": the drawing's edges go through the trained generator). These files then enter the
 pipeline as any user's images do (`make pix2pix-preprocess INPUT=...`).
 """
-import sys
 from pathlib import Path
 
 from ... import paths
@@ -65,9 +64,5 @@ def configure(parser):
 
 
 def main(args):
-    try:
-        build(font_path=args.font)
-    except FileNotFoundError as error:
-        print("pix2pix-demo-data: %s" % error, file=sys.stderr)
-        return 2
+    build(font_path=args.font)
     return 0

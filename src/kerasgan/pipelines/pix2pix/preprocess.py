@@ -14,7 +14,6 @@ plus manifest.csv (n, source, kind: image | edge-map). A drawing is an image: it
 """
 import csv
 import io
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -103,9 +102,5 @@ def configure(parser):
 
 
 def main(args):
-    try:
-        preprocess(args.phase)
-    except FileNotFoundError as error:
-        print("pix2pix-preprocess: error: %s" % error, file=sys.stderr)
-        return 2
+    preprocess(args.phase)
     return 0

@@ -13,7 +13,6 @@ Writes <n>.png (n from 1, input files in natural order, hidden files skipped) an
 import csv
 import io
 import os
-import sys
 from pathlib import Path
 
 from ... import paths
@@ -83,9 +82,5 @@ def configure(parser):
 
 
 def main(args):
-    try:
-        square(args.input, squared_dir(args.phase), args.size, args.jobs, args.mem_mb, args.time_limit)
-    except FileNotFoundError as error:
-        print("pix2pix-square: error: %s" % error, file=sys.stderr)
-        return 2
+    square(args.input, squared_dir(args.phase), args.size, args.jobs, args.mem_mb, args.time_limit)
     return 0

@@ -14,14 +14,14 @@ noise and batch norm uses the image's own statistics (batch 1); dropout seeds (a
 mode-seeking run) come from the "generate" stream of SEED, so a page is reproducible.
 """
 import html
-import sys
 from pathlib import Path
 
 import numpy as np
 
 from . import PIPELINE
 from ... import paths
-from ...kit import checkpoint, runfolder, seeds
+from ...errors import UserError
+from ...kit import checkpoint, cli, runfolder, seeds
 from ...kit.files import read_json, write_atomic
 from ...kit.progress import log
 
@@ -46,6 +46,8 @@ def load_generator(folder, config, epoch):
         label = "latest"
         config = dict(config, trained_epochs=state["epoch"] + 1)
     else:
+        if not str(epoch).isdigit():
+            raise UserError("EPOCH must be latest or a kept epoch number, not %r" % (epoch,))
         n = int(epoch)
         if n not in checkpoint.snapshot_epochs(folder):
             raise FileNotFoundError("epoch %d is not kept; kept: %s (or EPOCH=latest)"
@@ -127,15 +129,11 @@ def _sources(folder):
 
 
 def configure(parser):
-    parser.add_argument("--run", default="default", help="run name: OUT_DIR/pix2pix/<RUN>/")
+    cli.run_arguments(parser, PIPELINE)
     parser.add_argument("--epoch", default="latest", help="latest or a kept snapshot epoch")
     parser.add_argument("--source", default=None, help="folder of test files (default DATA_DIR/pix2pix/test/)")
 
 
 def main(args):
-    try:
-        run_test(args.run, args.epoch, args.source)
-    except (FileNotFoundError, ValueError) as error:
-        print("pix2pix-test: error: %s" % error, file=sys.stderr)
-        return 2
+    run_test(args.run, args.epoch, args.source)
     return 0

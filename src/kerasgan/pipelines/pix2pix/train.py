@@ -27,15 +27,15 @@ Output: OUT_DIR/pix2pix/<RUN>/: config.json, history.csv, checkpoints/latest.npz
 epochs and when stopped by SIGINT/SIGTERM; + snapshot-<n>, for `make pix2pix-test EPOCH=<n>`), epoch-<n>.png (edges | output |
 image for a few fixed training pairs), timelapse.gif, logs/, summary.json, generator.h5.
 """
-import sys
 from pathlib import Path
 
 import numpy as np
 
 from . import PIPELINE, models
 from ... import paths
-from ...kit import checkpoint, runfolder, seeds
+from ...kit import checkpoint, cli, runfolder, seeds
 from ...kit.progress import log
+from ...errors import UserError
 
 # Defaults (docs/originals.md#pix2pix-reference-defaults unless said otherwise).
 DEFAULTS = {
@@ -61,7 +61,7 @@ HISTORY_COLUMNS = ["epoch", "lr", "loss_G_GAN", "loss_G_L1", "loss_D_real", "los
 MUTABLE_KEYS = ("epochs", "keep_snapshots", "train_dir")
 
 
-class DataError(Exception):
+class DataError(UserError):
     pass
 
 
@@ -106,19 +106,14 @@ def load_size(size):
 
 def configure(parser):
     d = DEFAULTS
-    parser.add_argument("--run", default=d["run"], help="run name: OUT_DIR/pix2pix/<RUN>/")
-    parser.add_argument("--epochs", type=int, default=d["epochs"], help="epochs in all (reference 200)")
+    cli.run_arguments(parser, PIPELINE, d)
+    cli.train_arguments(parser, d, 200, "snapshot + sample strip every N epochs (reference 5)")
     parser.add_argument("--size", type=int, default=d["size"], help="crop side, power of two >= 32 (256)")
     parser.add_argument("--loss", choices=LOSSES, default=d["loss"], help="GAN loss (default lsgan)")
     parser.add_argument("--mode-seeking", type=int, choices=(0, 1), default=d["mode_seeking"],
                         help="1: MSGAN's mode-seeking term with noise inputs")
     parser.add_argument("--ngf", type=int, default=d["ngf"], help="base channels of G and D (64)")
-    parser.add_argument("--seed", type=int, default=d["seed"], help="the one seed of the run")
-    parser.add_argument("--save-every", type=int, default=d["save_every"],
-                        help="snapshot + sample strip every N epochs (reference 5)")
-    parser.add_argument("--keep-snapshots", type=int, default=d["keep_snapshots"])
     parser.add_argument("--train-dir", default=None, help="pairs folder (default DATA_DIR/pix2pix/train/)")
-    parser.add_argument("--dry-run", action="store_true", help="print the resolved config and stop")
 
 
 def resolve_config(args, n_images, digest, train_dir):
@@ -147,24 +142,20 @@ def resolve_config(args, n_images, digest, train_dir):
 
 def main(args):
     train_dir = Path(args.train_dir) if args.train_dir else default_train_dir()
-    try:
-        if not train_dir.is_dir():
-            raise DataError("%s does not exist: run `make pix2pix-preprocess INPUT=... PHASE=train`"
-                            % train_dir)
-        edges, images, _ = load_pairs(train_dir)
-        if not edges or any(i is None for i in images):
-            raise DataError("%s needs image|edges pairs (found %d files, %d without target)"
-                            % (train_dir, len(edges), sum(i is None for i in images)))
-        from ...kit.files import sha256_file as sha256
-        import hashlib
-        digest = hashlib.sha256(b"".join(sha256(p).encode() for p in
-                                         sorted(train_dir.glob("*.png")))).hexdigest()
-        config = resolve_config(args, len(edges), digest, train_dir)
-        folder = runfolder.run_dir(PIPELINE, args.run)
-        runfolder.check_config(folder, config, MUTABLE_KEYS)
-    except (DataError, runfolder.ConfigMismatch) as error:
-        print("pix2pix-train: error: %s" % error, file=sys.stderr)
-        return 2
+    if not train_dir.is_dir():
+        raise DataError("%s does not exist: run `make pix2pix-preprocess INPUT=... PHASE=train`"
+                        % train_dir)
+    edges, images, _ = load_pairs(train_dir)
+    if not edges or any(i is None for i in images):
+        raise DataError("%s needs image|edges pairs (found %d files, %d without target)"
+                        % (train_dir, len(edges), sum(i is None for i in images)))
+    from ...kit.files import sha256_file as sha256
+    import hashlib
+    digest = hashlib.sha256(b"".join(sha256(p).encode() for p in
+                                     sorted(train_dir.glob("*.png")))).hexdigest()
+    config = resolve_config(args, len(edges), digest, train_dir)
+    folder = runfolder.run_dir(PIPELINE, args.run)
+    runfolder.check_config(folder, config, MUTABLE_KEYS)
     if args.dry_run:
         import json
         print(json.dumps(config, indent=2, sort_keys=True))
