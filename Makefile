@@ -48,7 +48,7 @@ DEMO_MAKE = $(SUBMAKE) DATA_DIR='$(DEMO_DATA)' OUT_DIR='$(DEMO_OUT)' RUN=demo
 demo_begin = @mkdir -p '$(DEMO_DATA)'; date +%s > '$(DEMO_DATA)/.$(1)-started'
 demo_end = @run='$(DEMO_OUT)/$(2)/demo'; \
   echo "$(1): done in $$(( $$(date +%s) - $$(cat '$(DEMO_DATA)/.$(1)-started') )) s (SEED=$(SEED))"; \
-  for item in $(3); do printf '%s: %-9s %s\n' '$(1)' "$${item%%=*}" "$$run/$${item#*=}"; done
+  $(foreach item,$(3),printf '%s: %-9s %s\n' '$(1)' '$(word 1,$(subst =, ,$(item)))' "$$run/$(word 2,$(subst =, ,$(item)))";)
 
 export PYTHONHASHSEED := $(SEED)
 export KERASGAN_DATA_DIR := $(abspath $(DATA_DIR))
