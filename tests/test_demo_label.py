@@ -8,7 +8,7 @@ from kerasgan.demo import label as demo_label
 
 
 def make_stages(data, smileys=45, others=75, extra_unlisted=("1f9ff",)):
-    """downloads/manifest.csv + reshaped/<n>.jpg + reshaped/manifest.csv for some real codepoints."""
+    """downloads/manifest.csv + reshaped/<n>.jpg + reports/reshape_manifest.csv for some real codepoints."""
     from PIL import Image
     labels = demo_label.read_labels()
     codepoints = ([cp for cp, c in sorted(labels.items()) if c == "smiley"][:smileys]
@@ -30,7 +30,9 @@ def make_stages(data, smileys=45, others=75, extra_unlisted=("1f9ff",)):
                          source_sha256="00", sha256="11", phash="22"))
     write_csv(data / "downloads" / "manifest.csv",
               ("keyword", "source", "url", "file", "bytes", "sha256", "status", "reason", "time"), downloads)
-    write_csv(data / "reshaped" / "manifest.csv", ("n", "file", "source", "source_sha256", "sha256", "phash"),
+    for folder in ("reports", "reshaped"):
+        (data / folder).mkdir(parents=True, exist_ok=True)
+    write_csv(data / "reports" / "reshape_manifest.csv", ("n", "file", "source", "source_sha256", "sha256", "phash"),
               manifest)
     for row in manifest:
         Image.new("RGB", (8, 8), (int(row["n"]), 0, 0)).save(str(data / row["file"]), format="JPEG")

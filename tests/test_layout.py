@@ -127,6 +127,7 @@ def test_every_demo_writes_into_demo_dir_and_sub_makes_get_the_runner():
     for demo in demos:
         dry = make("-n", demo, "DEMO_DIR=/tmp/kg-demo-dir", "RUNNER=local", "SYSTEM_PACKAGES=0",
                    "VENV=/nonexistent", "INGEST_VENV=/nonexistent-ingest")
+        assert subprocess.run(["bash", "-n"], input=dry.stdout, universal_newlines=True).returncode == 0, dry.stdout
         subs = [line for line in dry.stdout.splitlines() if line.startswith("make ")]
         assert subs, (demo, dry.stdout + dry.stderr)
         for line in subs:

@@ -42,7 +42,8 @@ def make_data(data):
         manifest.append(dict(n=i + 1, file="reshaped/" + name, source=source, source_sha256="cd" * 32,
                              sha256="ef" * 32, phash="bc9cc363968c58e3"))
         report_rows.append(dict(source=source, status="kept", reason="", output="reshaped/" + name))
-    write_csv(reshaped / "manifest.csv", ("n", "file", "source", "source_sha256", "sha256", "phash"), manifest)
+    (reshaped.parent / "reports").mkdir(exist_ok=True)
+    write_csv(reshaped.parent / "reports" / "reshape_manifest.csv", ("n", "file", "source", "source_sha256", "sha256", "phash"), manifest)
     report_rows += [dict(source="downloads/heart/1-x.png", status="duplicate", reason="same-bytes", output=""),
                     dict(source="downloads/heart/2-y.png", status="near-duplicate", reason="phash-distance<=0", output=""),
                     dict(source="downloads/heart/3-z.png", status="skipped", reason="truncated:image file is truncated",

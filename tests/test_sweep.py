@@ -19,7 +19,7 @@ from conftest import ROOT
 from kerasgan.sweep import spec, stats
 
 SWEEP_PYTHON = ROOT / ".venv-sweep" / "bin" / "python"
-pytestmark = pytest.mark.skipif(not SWEEP_PYTHON.exists(), reason=".venv-sweep missing (make setup)")
+needs_sweep_env = pytest.mark.skipif(not SWEEP_PYTHON.exists(), reason=".venv-sweep missing (make setup)")
 
 BASE = {"ADV_DATA": "digits", "ADV_LIMIT": "64", "EPOCHS": "3"}
 SWEEP_FILE = """pipeline: adversarial-mnist
@@ -135,6 +135,7 @@ def test_interval_and_two_sample_test_known_answers():
     assert found.mannwhitney_p == pytest.approx(0.1, rel=1e-9)
 
 
+@needs_sweep_env
 def test_dry_run_lists_points_and_trains_nothing(sweep_file, tmp_path):
     result = make("sweep", "SWEEP=%s" % sweep_file, "SWEEP_DRY=1", out_dir=tmp_path, timeout=120)
     assert result.returncode == 0, result.stdout
@@ -146,6 +147,7 @@ def test_dry_run_lists_points_and_trains_nothing(sweep_file, tmp_path):
 
 
 # ---------------------------------------------------------------- running it
+@needs_sweep_env
 def test_sweep_on_the_local_cluster_equals_runs_trained_alone(sweep_file, tmp_path, alone):
     result = make("sweep", "SWEEP=%s" % sweep_file, out_dir=tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
@@ -177,6 +179,7 @@ def _summary(out, hidden, seed):
     return path.read_text() if path.exists() else ""
 
 
+@needs_sweep_env
 def test_sweep_killed_and_started_again_skips_finished_points(sweep_file, tmp_path, alone):
     proc = start_make("sweep", "SWEEP=%s" % sweep_file, out_dir=tmp_path, log=tmp_path / "first.log")
     assert _wait_for(lambda: any(_finished(tmp_path, h, s) for h, s in POINTS) or proc.poll() is not None)
@@ -213,6 +216,7 @@ def _worker_of(run):
     return None
 
 
+@needs_sweep_env
 def test_killing_a_worker_mid_point_still_completes_with_the_same_bytes(sweep_file, tmp_path, alone):
     port = _free_port()
     address = "tcp://127.0.0.1:%d" % port

@@ -21,11 +21,12 @@ def out_dir():
 
 # Sub-folders of DATA_DIR (docs/pikachu.md#data).
 DOWNLOADS = "downloads"      # downloads/<keyword>/ and downloads/manifest.csv
-RESHAPED = "reshaped"        # square JPEGs and reshaped/manifest.csv
+RESHAPED = "reshaped"        # square JPEGs only (the original notebooks glob reshaped/*)
 LABELED = "labeled"          # labeled/{trains,valids}/<class>/
 PREDICTED = "predicted"      # images the filter kept: the GAN's training set
 MODELS = "models"            # models the data stages train (the filter CNN)
 REPORTS = "reports"          # what the data stages write about themselves
+RESHAPE_MANIFEST = REPORTS + "/reshape_manifest.csv"   # reshaped/<n>.jpg -> its download
 SWEEPS = "sweeps"           # OUT_DIR/sweeps/<name>/: what a sweep writes about its points
 
 

@@ -60,6 +60,7 @@ def summarise(seconds, unit, extra):
 def ours(params):
     """Seconds per epoch of pipelines/pikachu/train.py's _Run.train_epoch."""
     from .. import determinism
+    from ..kit import loop
     from ..pipelines.pikachu import train
     os.environ["KERASGAN_THREADS"] = str(params["threads"])
     images = synthetic_images(params["seed"], params["images"], params.get("size", 32))
@@ -67,16 +68,16 @@ def ours(params):
     with tempfile.TemporaryDirectory(prefix="kerasgan-bench-") as folder:
         run = train._Run(config, images, folder)
         started = time.time()
-        run.build(None)
+        loop.prepare(run, None)
         build_seconds = time.time() - started
         x_train = run.x_train
         run.x_train = x_train[:params["warmup_batches"] * train.BATCH_SIZE]   # warm-up
-        run.train_epoch()
+        run.train_epoch(0)
         run.x_train = x_train
         seconds = []
         for _ in range(params["epochs"]):
             started = time.time()
-            run.train_epoch()
+            run.train_epoch(0)
             seconds.append(time.time() - started)
     return summarise(seconds, params["unit"], {
         "build_seconds": round(build_seconds, 2), "device": run.device, "mkl": determinism.mkl_enabled(),
@@ -162,7 +163,7 @@ def fingerprint(params):
     config = _config(params, len(images))
     with tempfile.TemporaryDirectory(prefix="kerasgan-bench-") as folder:
         run = train._Run(config, images, folder)
-        run.build(None)
+        loop.prepare(run, None)
         losses = [run.train_epoch() for _ in range(params["epochs"])]
     digest = hashlib.sha256()
     for model in (run.generator, run.discriminator):

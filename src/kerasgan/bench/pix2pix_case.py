@@ -59,13 +59,14 @@ def _timed_epochs(params, epoch, warm_up):
 def ours(params):
     """Steps per second of pipelines/pix2pix/train.py's _Run.train_epoch."""
     import os
+    from ..kit import loop
     from ..pipelines.pix2pix import train
     os.environ["KERASGAN_THREADS"] = str(params["threads"])
     edges, images = synthetic_pairs(params)
     config = _config(params, len(edges))
     with tempfile.TemporaryDirectory(prefix="kerasgan-bench-") as folder:
         run = train._Run(config, edges, images, folder)
-        run.build(None)
+        loop.prepare(run, None)
         all_edges, all_images = run.edges, run.images
 
         def warm_up():

@@ -9,7 +9,7 @@ demo's keywords return is `others` (a codepoint missing from the file counts as 
     python -m kerasgan demo-label [--seed 0]
 
 Each reshaped image is traced back to its emoji through the stages' manifests:
-reshaped/manifest.csv (reshaped file -> downloaded file) and downloads/manifest.csv (downloaded
+reports/reshape_manifest.csv (reshaped file -> downloaded file) and downloads/manifest.csv (downloaded
 file -> URL, whose path names the codepoint: /images/<codepoint>.png on the demo's search server).
 Per class the traced images are ordered by name, shuffled with SEED, and the first ones copied to
 labeled/trains/<class>/, the next to labeled/valids/<class>/, in the original's numbers.
@@ -78,7 +78,7 @@ def trace(data):
             for key in _keys(data, name):
                 urls[key] = url
     traced = {}
-    for row in _rows(data / paths.RESHAPED / "manifest.csv", "reshape"):
+    for row in _rows(data / paths.RESHAPE_MANIFEST, "reshape"):
         out = _pick(row, "reshaped", "output", "out", "file", "target", "dest")
         source = _pick(row, "source", "input", "src", "download", "original")
         if not out or not source or not (data / paths.RESHAPED / Path(out).name).is_file():

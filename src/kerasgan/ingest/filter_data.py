@@ -7,7 +7,6 @@ there.
 """
 from pathlib import Path
 
-from .. import paths
 from ..errors import UserError
 
 SPLITS = ("trains", "valids")
@@ -108,6 +107,3 @@ def natural_key(path):
     stem = Path(path).stem
     return (0, int(stem), path.name) if stem.isdigit() else (1, 0, path.name)
 
-
-def labeled_dir(data_dir=None):
-    return Path(data_dir or paths.data_dir()) / paths.LABELED

@@ -15,8 +15,8 @@ and the stage carries on. Runs in the ingestion environment (.venv-ingest; docs/
   palette, CMYK and the rest converted to RGB, transparency composited on white;
 - duplicates: exact (same sha256 of the file) always removed; near (perceptual hash of the
   reshaped image, imagehash.phash, Hamming distance <= DEDUPE) removed unless DEDUPE=off;
-- outputs: `reshaped/<n>.jpg`, `reshaped/manifest.csv` (n, file, source, source_sha256, sha256,
-  phash), and `reports/reshape.csv` with one row per input (kept / skipped / duplicate /
+- outputs: `reshaped/<n>.jpg` (nothing else: the original notebooks read `reshaped/*` as images),
+  `reports/reshape_manifest.csv` (n, file, source, source_sha256, sha256, phash), and `reports/reshape.csv` with one row per input (kept / skipped / duplicate /
   near-duplicate, reason, duplicate_of, distance). Outputs are only rewritten when their bytes
   change, stale numbered outputs are removed, and when neither inputs nor options changed since
   the last run (reports/reshape.json) nothing is decoded at all.
@@ -39,7 +39,7 @@ from ..errors import UserError
 from ..kit.files import write_atomic
 from . import imagetypes
 
-VERSION = 1  # bump when the conversion changes, so the "nothing changed" check re-runs
+VERSION = 2  # bump when the conversion or the layout changes, so the "nothing changed" check re-runs
 REPORT_FIELDS = ("source", "status", "reason", "output", "duplicate_of", "distance", "sha256", "phash",
                  "format", "mode", "width", "height")
 MANIFEST_FIELDS = ("n", "file", "source", "source_sha256", "sha256", "phash")
@@ -462,7 +462,9 @@ def main(args):
     for name in os.listdir(str(out_dir)):
         if OUTPUT_NAME.match(name) and name not in done.outputs:
             os.unlink(str(out_dir / name))  # a numbered output of an earlier run that no longer exists
-    write_if_changed(out_dir / "manifest.csv", csv_bytes(MANIFEST_FIELDS, done.manifest))
+    if (out_dir / "manifest.csv").is_file():
+        os.unlink(str(out_dir / "manifest.csv"))   # where earlier versions kept the manifest
+    write_if_changed(root / paths.RESHAPE_MANIFEST, csv_bytes(MANIFEST_FIELDS, done.manifest))
     write_if_changed(reports / "reshape.csv", csv_bytes(REPORT_FIELDS, done.report))
     write_if_changed(stamp_path, (json.dumps(dict(fingerprint=stamp, options=options, outputs=done.outputs),
                                              indent=1, sort_keys=True) + "\n").encode())

@@ -8,8 +8,13 @@
     grids        image grids, PNG and the timelapse GIF
     metrics      mode-collapse / memorisation figures of generated samples
     summary      summary.json, the machine-readable end of a run (the report reads it)
-    adversarial  keras-adversarial training: the explicit resumable loop (AdversarialRun, train)
-                 shared by the Pikachu GAN and the keras-adversarial book examples
+    loop         the one epoch loop (Trainer protocol, train): resume, cadence, signals, NaN,
+                 TensorBoard, "finished"; every epoch-based pipeline trains through it
+    cli          the command-line arguments every stage shares (--run, --seed, --epochs, ...)
+    runs         open_run(pipeline, run) and Run.weights(best|last|best-fid|<epoch>): what every
+                 pipeline's load_generator (generate, test, reports) opens a run with
+    adversarial  keras-adversarial's simultaneous GAN as a loop.Trainer (AdversarialRun), shared
+                 by the Pikachu GAN and the keras-adversarial book examples
 
 None of these import TensorFlow at import time; files, runfolder and grids need only the
 standard library, numpy and Pillow, so the ingestion environment may use them too.

@@ -13,11 +13,9 @@ A room subclasses `AdversarialRun`, implements `build_gan()` (and optionally `be
 The config must hold: run, epochs, save_every, seed, deterministic, threads, latent_dim,
 keep_snapshots. Used by kerasgan.pipelines.pikachu and kerasgan.pipelines.adversarial.
 """
-from pathlib import Path
-
 import numpy as np
 
-from . import checkpoint, metrics, runfolder, seeds
+from . import loop, metrics, runfolder, seeds
 from ..evaluation import scoring
 from .progress import log
 
@@ -58,25 +56,24 @@ def simultaneous_gan(generator, discriminator, opt_g, opt_d, loss=LOSS, player_c
     return model
 
 
-class AdversarialRun(object):
-    """One training session of a run: the models, the RNG, the best epoch, and what is written."""
+class AdversarialRun(loop.Trainer):
+    """The kit's epoch loop (kit.loop) over keras-adversarial's simultaneous GAN."""
 
-    command = "make train"          # how a user resumes (for the stop message)
     batch_size = BATCH_SIZE
     grid_size = GRID
+    loss_columns = LOSS_COLUMNS
 
     def __init__(self, config, images, folder):
-        self.config, self.folder = config, Path(folder)
+        super(AdversarialRun, self).__init__(config, folder, HISTORY_COLUMNS)
         self.x_train = images.astype(np.float32) / 255.0
         self.meter = metrics.CollapseMeter(images)
         # EVAL_N: FID & co. at grid epochs; off when unset (and the run's bytes as without it)
         self.scorer = scoring.grid_scorer(config["pipeline"], images, config["seed"], config["latent_dim"], log)
-        self.history = runfolder.History(self.folder, HISTORY_COLUMNS + (scoring.COLUMNS if self.scorer else []))
+        self.history = scoring.history(self.folder, HISTORY_COLUMNS, self.scorer)
         self.fixed_z = seeds.stream(config["seed"], "grid").normal(
             size=(self.grid_size * self.grid_size, config["latent_dim"])).astype(np.float32)
         self.best_grid_epoch = None
         self.targets = {}
-        self.progress = None
 
     # ---- what a room provides
     def build_gan(self):
@@ -99,31 +96,22 @@ class AdversarialRun(object):
         samples = np.asarray(samples)
         return samples[..., None] if samples.ndim == 3 else samples
 
-    # ---- the loop's parts
-    def build(self, saved):
-        """Seeded session, models, and the checkpoint's weights, optimizer slots and RNG."""
-        from .. import determinism
-        if self.config["deterministic"]:
-            determinism.enable_gpu_determinism()
-        determinism.seed_everything(self.config["seed"], threads=self.config["threads"])
+    # ---- the loop's protocol
+    def build_networks(self):
         self.generator, self.discriminator, self.model, opt_g, opt_d = self.build_gan()
-        self.models = {"generator": self.generator, "discriminator": self.discriminator}
-        self.optimizers = {"generator": opt_g, "discriminator": opt_d}
-        self.device = determinism.describe_device(self.config["threads"])
         assert list(self.model.metrics_names) == LOSS_COLUMNS, self.model.metrics_names
-        self.rng, self.start = checkpoint.resume_point(saved, self.config["seed"], self.models,
-                                                       self.optimizers)
+        return ({"generator": self.generator, "discriminator": self.discriminator},
+                {"generator": opt_g, "discriminator": opt_d})
+
+    def resume(self, saved):
+        self.best = None
         if saved:
             state, groups = saved
             self.best = {"epoch": state["best_epoch"], "loss": state["best_loss"],
                          "generator": groups["best_generator"],
                          "discriminator": groups["best_discriminator"]}
-        else:
-            self.best = None
-        # The history beyond the checkpoint belongs to epochs we are about to redo.
-        self.rows = self.history.truncate(self.start - 1)
 
-    def train_epoch(self):
+    def train_epoch(self, epoch):
         """One pass over the training set in batches; -> mean losses by name."""
         names = list(self.model.metrics_names)
         n = len(self.x_train)
@@ -140,6 +128,13 @@ class AdversarialRun(object):
             totals += np.asarray(outs, np.float64) * m
         return dict(zip(names, (totals / n).tolist()))
 
+    def after_epoch(self, epoch, row):
+        """The best epoch: the lowest discriminator loss."""
+        if self.best is None or row["discriminator_loss"] < self.best["loss"]:
+            self.best = {"epoch": epoch, "loss": float(row["discriminator_loss"]),
+                         "generator": self.generator.get_weights(),
+                         "discriminator": self.discriminator.get_weights()}
+
     def sample_grid(self, weights=None):
         if weights is None:
             return self.generator.predict(self.fixed_z, batch_size=self.batch_size)
@@ -150,13 +145,7 @@ class AdversarialRun(object):
         finally:
             self.generator.set_weights(current)
 
-    def track_best(self, epoch, d_loss):
-        if self.best is None or d_loss < self.best["loss"]:
-            self.best = {"epoch": epoch, "loss": float(d_loss),
-                         "generator": self.generator.get_weights(),
-                         "discriminator": self.discriminator.get_weights()}
-
-    def grid_metrics(self, epoch, row):
+    def grid(self, epoch, row):
         """The fixed-latent grid of this epoch, and its collapse (and EVAL_N quality) metrics into `row`."""
         from .grids import grid, save_png, to_uint8
         samples = self.sample_grid()
@@ -171,111 +160,54 @@ class AdversarialRun(object):
         if row["memorised"] > MEMORISED_WARN:
             log("warning: epoch %d: %.0f%% of the grid's samples are near-copies of training "
                 "images" % (epoch, 100 * row["memorised"]))
+        return samples
 
-    def save(self, epoch, grid_epoch, progress, writer):
-        """Snapshot, best grid, then the checkpoint (last: all above is redone on resume)."""
-        from .grids import grid, save_png, to_uint8
-        if grid_epoch:
-            checkpoint.save_snapshot(self.folder, epoch, checkpoint.capture(self.models),
-                                     self.config["keep_snapshots"])
+    def describe(self, row, grid):
+        return "d %.4f  g %.4f%s%s" % (row["discriminator_loss"], row["generator_loss"],
+                                       "  diversity %.3f" % row["diversity"] if grid else "",
+                                       "  FID %.3f" % row["fid"] if row.get("fid") is not None else "")
+
+    def scalars(self, row):
+        return ([("loss/" + k, row[k]) for k in LOSS_COLUMNS]
+                + [("collapse/" + k, row[k]) for k in metrics.COLUMNS if k in row]
+                + [("quality/" + k, row[k]) for k in QUALITY_COLUMNS if row.get(k) is not None])
+
+    def before_checkpoint(self, epoch, grid):
+        """best.png, when the best epoch moved."""
+        from .grids import grid as tile, save_png, to_uint8
         if self.best_grid_epoch != self.best["epoch"]:
-            save_png(grid(to_uint8(self.grid_images(self.sample_grid(self.best["generator"]))),
+            save_png(tile(to_uint8(self.grid_images(self.sample_grid(self.best["generator"]))),
                           self.grid_size),
                      self.folder / runfolder.BEST_GRID)
             self.best_grid_epoch = self.best["epoch"]
-        state = {"epoch": epoch, "rng": seeds.rng_state(self.rng), "best_epoch": self.best["epoch"],
-                 "best_loss": self.best["loss"], "seed": self.config["seed"]}
-        checkpoint.save(self.folder, state, checkpoint.capture(
-            self.models, self.optimizers, {"best_generator": self.best["generator"],
-                                           "best_discriminator": self.best["discriminator"]}))
-        writer.flush()
-        self.summary("running", progress)
 
-    def summary(self, status, progress):
+    def checkpoint_state(self):
+        return {"best_epoch": self.best["epoch"], "best_loss": self.best["loss"]}
+
+    def checkpoint_groups(self):
+        return {"best_generator": self.best["generator"],
+                "best_discriminator": self.best["discriminator"]}
+
+    def final_models(self):
+        """generator.h5 / discriminator.h5: plain Keras layers, loadable without kerasgan."""
+        return [("generator.h5", self.generator), ("discriminator.h5", self.plain_discriminator())]
+
+    def done_message(self):
+        return "best epoch %d (discriminator loss %.4f); outputs in %s" % (
+            self.best["epoch"], self.best["loss"], self.folder)
+
+    def summary(self, status):
+        progress = self.progress
         write_summary(self.folder, self.config, self.rows, self.best, status, self.device,
                       progress.seconds_per_epoch if progress is not None else None, self.scorer)
 
 
 def train(run_class, config, images, folder):
-    """Train (or resume) the run in `folder`; 0 when finished, 128 + signal when stopped."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    runfolder.write_json(folder / runfolder.CONFIG, config)   # before training starts
-    saved = checkpoint.load(folder)
-    if saved and saved[0]["epoch"] >= config["epochs"] - 1 and (folder / "generator.h5").exists():
-        log("train: run %s already finished (%d epochs); nothing to do" % (folder, saved[0]["epoch"] + 1))
-        return 0
-    import tensorflow as tf
-    from .progress import Progress, StopFlag
-
-    run = run_class(config, images, folder)
-    run.build(saved)
-    log("device: %s; TensorFlow %s, Keras %s" % (run.device, tf.__version__, __import__("keras").__version__))
-    log("resume: run %s from epoch %d (checkpoint of epoch %d)" % (folder, run.start, run.start - 1)
-        if saved else "train: new run %s" % folder)
-    writer = tf.summary.FileWriter(str(folder / runfolder.LOGS))
-    # let TensorBoard drop events of epochs a killed session logged and this one redoes
-    writer.add_session_log(tf.SessionLog(status=tf.SessionLog.START), global_step=run.start)
-    status = loop(run, writer, Progress(config["epochs"], run.start, every=config["save_every"]),
-                  StopFlag())
-    writer.close()
-    if status:
-        return status
-    finish(run)
-    return 0
+    """Train (or resume) the run in `folder` through kit.loop; 0 when finished, 128 + signal when stopped."""
+    return loop.train(run_class(config, images, folder))
 
 
-def loop(run, writer, progress, stop):
-    """Epochs from run.start to the end; returns 0, or 128 + signal when stopped by one."""
-    import tensorflow as tf
-    epochs, save_every = run.config["epochs"], run.config["save_every"]
-    for epoch in range(run.start, epochs):
-        progress.begin()
-        row = run.train_epoch()
-        row["epoch"] = epoch
-        run.track_best(epoch, row["discriminator_loss"])
-        grid_epoch = epoch % save_every == 0 or epoch == epochs - 1
-        if grid_epoch:
-            run.grid_metrics(epoch, row)
-        run.history.append(row)
-        run.rows.append(row)
-        summary = [tf.Summary.Value(tag="loss/" + k, simple_value=row[k]) for k in LOSS_COLUMNS]
-        summary += [tf.Summary.Value(tag="collapse/" + k, simple_value=row[k])
-                    for k in metrics.COLUMNS if k in row]
-        summary += [tf.Summary.Value(tag="quality/" + k, simple_value=row[k])
-                    for k in QUALITY_COLUMNS if row.get(k) is not None]
-        writer.add_summary(tf.Summary(value=summary), epoch)
-        progress.end(epoch, "d %.4f  g %.4f%s%s" % (
-            row["discriminator_loss"], row["generator_loss"],
-            "  diversity %.3f" % row["diversity"] if grid_epoch else "",
-            "  FID %.3f" % row["fid"] if row.get("fid") is not None else ""), force=grid_epoch)
-        if grid_epoch or stop.requested:
-            run.save(epoch, grid_epoch, progress, writer)
-        if stop.requested:
-            log("train: stopped at epoch %d; `%s RUN=%s` (same settings) resumes"
-                % (epoch, run.command, run.config["run"]))
-            make_timelapse(run.folder)
-            run.summary("interrupted", progress)
-            return 128 + stop.signum
-    run.progress = progress
-    return 0
-
-
-def finish(run):
-    """generator.h5 / discriminator.h5 (plain Keras layers, loadable without kerasgan), GIF, summary."""
-    from .files import atomic_path
-    for model, name in ((run.generator, "generator.h5"), (run.plain_discriminator(), "discriminator.h5")):
-        with atomic_path(run.folder / name) as tmp:
-            model.save(str(tmp))
-    make_timelapse(run.folder)
-    run.summary("finished", run.progress)
-    log("train: done; best epoch %d (discriminator loss %.4f); outputs in %s"
-        % (run.best["epoch"], run.best["loss"], run.folder))
-
-
-def make_timelapse(folder):
-    from .grids import make_timelapse as timelapse
-    timelapse(folder, name=runfolder.TIMELAPSE)
+make_timelapse = loop.make_timelapse
 
 
 def write_summary(folder, config, history, best, status, device, seconds_per_epoch, scorer=None):
@@ -283,14 +215,8 @@ def write_summary(folder, config, history, best, status, device, seconds_per_epo
     quality = scoring.summary(history, scorer)
     last = history[-1] if history else {}
     grid_rows = [r for r in history if r.get("diversity") is not None]
-    files = {
-        "config": runfolder.CONFIG, "history": runfolder.HISTORY,
-        "grids": sorted(p.name for p in Path(folder).glob("epoch-*.png")),
-        "best_grid": runfolder.BEST_GRID, "timelapse": runfolder.TIMELAPSE,
-        "tensorboard": runfolder.LOGS + "/", "checkpoint": runfolder.CHECKPOINTS + "/" + runfolder.LATEST,
-        "generator": "generator.h5", "discriminator": "discriminator.h5",
-        "samples": runfolder.SAMPLES + "/",
-    }
+    from .summary import epoch_grids, run_files
+    files = run_files(folder, epoch_grids(folder))
     write(folder, config, status, last.get("epoch", -1) + 1, device, seconds_per_epoch, files,
           best_epoch=best["epoch"] if best else None,
           best_discriminator_loss=best["loss"] if best else None,

@@ -44,11 +44,13 @@ def grid_name(epoch):
     return "epoch-%05d.png" % epoch
 
 
-def runs(pipeline, root=None):
-    """Run folders of a pipeline that hold a config.json, newest first."""
+def newest_run(pipeline, root=None):
+    """The pipeline's newest run folder (a folder the trainer wrote: config.json first; by the
+    folder's time, then name), or None when it has none."""
     base = Path(root or paths.out_dir()) / pipeline
-    found = [p for p in base.iterdir() if (p / CONFIG).is_file()] if base.is_dir() else []
-    return sorted(found, key=lambda p: (p / CONFIG).stat().st_mtime, reverse=True)
+    found = [p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")
+             and (p / CONFIG).is_file()] if base.is_dir() else []
+    return max(found, key=lambda p: (p.stat().st_mtime, p.name)) if found else None
 
 
 # ---------------------------------------------------------------- config

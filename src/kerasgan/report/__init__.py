@@ -23,6 +23,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from .. import paths
+from ..kit import runfolder
 from ..kit.files import write_atomic
 from .html import STYLE, esc, package_versions, read_json, table, not_run
 from .training import DEFAULT_SECTIONS, _device, gan_history
@@ -54,13 +55,9 @@ class Context(object):
 def find_run(pipeline, run=None, root=None):
     """OUT_DIR/<pipeline>/<run>; the newest run (by its folder's time) when run is None, None if
     there is none."""
-    base = Path(root or paths.out_dir()) / pipeline
     if run:
-        return base / run
-    # a run is a folder the training stage wrote (config.json first), not e.g. the report's no-run/
-    runs = [p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")
-            and (p / "config.json").is_file()] if base.is_dir() else []
-    return max(runs, key=lambda p: (p.stat().st_mtime, p.name)) if runs else None
+        return Path(root or paths.out_dir()) / pipeline / run
+    return runfolder.newest_run(pipeline, root)
 
 
 def sections_of(pipeline):

@@ -13,11 +13,6 @@ from .html import (NOT_RUN, column, esc, img, not_run, number, plot, read_csv, r
 SAMPLE_THUMBS = 12          # accepted and rejected images shown, each
 
 
-def ok_status(value):
-    return (value or "").strip().lower() in ("ok", "saved", "downloaded", "success", "done",
-                                             "written", "reshaped", "kept", "exists", "skipped-exists",
-                                             "cached", "resumed")
-
 def download_counts(data):
     """From downloads/manifest.csv (one row per keyword and URL; status saved, skipped or failed)."""
     rows = read_csv(Path(data) / paths.DOWNLOADS / "manifest.csv")
@@ -36,10 +31,10 @@ def download_counts(data):
 
 def reshape_counts(data):
     """From reports/reshape.csv (one row per input: kept, duplicate, near-duplicate or skipped, with
-    a reason); reshaped/manifest.csv alone (kept images only) if the report is missing."""
+    a reason); reports/reshape_manifest.csv alone (kept images only) if the report is missing."""
     rows = read_csv(Path(data) / paths.REPORTS / "reshape.csv")
     if rows is None:
-        kept = read_csv(Path(data) / paths.RESHAPED / "manifest.csv")
+        kept = read_csv(Path(data) / paths.RESHAPE_MANIFEST)
         if kept is None:
             return None
         rows = [dict(status="kept") for _ in kept]

@@ -21,6 +21,11 @@ def gan_history(run):
     return rows, losses, diversity, memo
 
 def grids(run):
+    """[(epoch, path)] in training order: the run's summary.json lists them (kit.summary.run_files);
+    a run without one is searched for epoch-<n>.png."""
+    listed = ((read_json(run / "summary.json") or {}).get("files") or {}).get("grids") if run else None
+    if isinstance(listed, list) and all(isinstance(g, dict) for g in listed):
+        return [(g["epoch"], run / g["file"]) for g in listed if (run / g["file"]).is_file()]
     found = []
     if run and run.is_dir():
         for p in run.iterdir():

@@ -60,6 +60,8 @@ def job(sweep, point, options):
     sweep_dir = paths.sweep_dir(sweep.name, options.out_dir)
     variables = spec.make_variables(sweep, point.settings, sweep_dir, options.out_dir)
     return {"run": point.run, "target": sweep.target, "run_folder": sweep.run_folder,
+            "sweep_file": str(sweep_dir / sweep.path.name), "score": bool(sweep.score),
+            "forward": list(options.forward),
             "out_dir": str(options.out_dir), "sweep_dir": str(sweep_dir),
             "threads": options.threads, "variables": list(options.forward) + variables}
 
@@ -150,7 +152,15 @@ def execute(client, sweep, options, gpus):
     return [found[item.run] for item in items], failures
 
 
+def record(sweep, options):
+    """The sweep file as run, beside its results (the workers read it from there)."""
+    folder = paths.sweep_dir(sweep.name, options.out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(str(sweep.path), str(folder / sweep.path.name))
+
+
 def run(sweep, options):
+    record(sweep, options)
     prepare(sweep, options)
     count, gpus = local_workers(options.threads, options.workers)
     address = options.address
@@ -172,13 +182,9 @@ def run(sweep, options):
 
 
 def main(args):
-    try:
-        sweep = spec.load(args.sweep)
-        options = Options(paths.out_dir().resolve(), args.address, max(1, args.threads),
-                          args.workers, args.forward.split())
-        if args.dry:
-            return dry_run(sweep, options) or 0
-        return run(sweep, options)
-    except spec.SweepError as error:
-        print("sweep: %s" % error, file=sys.stderr)
-        return 2
+    sweep = spec.load(args.sweep)
+    options = Options(paths.out_dir().resolve(), args.address, max(1, args.threads),
+                      args.workers, args.forward.split())
+    if args.dry:
+        return dry_run(sweep, options) or 0
+    return run(sweep, options)

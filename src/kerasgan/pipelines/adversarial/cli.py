@@ -7,7 +7,8 @@ def configure(parser, pipeline):
     parser.add_argument("--mode", choices=("train", "generate"), default="train",
                         help="train (resumes a stopped run) or generate samples from a run")
     train.configure(parser, pipeline)
-    cli.sample_arguments(parser, "last", "generate: last (generator.h5), best or best-fid (lowest FID of an EVAL_N run)")
+    cli.sample_arguments(parser, "last", "generate: last (the latest checkpoint), best, best-fid "
+                                         "(lowest FID of an EVAL_N run) or a kept epoch")
 
 
 def main(args, pipeline):

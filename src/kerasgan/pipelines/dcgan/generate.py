@@ -10,15 +10,15 @@ samples/<plain|nice>/: generated_image.png, scores.csv (rank, candidate, score),
 """
 import csv
 import io
-import json
 from pathlib import Path
 
 import numpy as np
 
 from . import PIPELINE, models
 from ...datasets import digit_classifier
-from ...kit import checkpoint, runfolder, seeds
 from ...errors import UserError
+from ...kit import runfolder, runs, seeds
+from ...kit.files import read_json
 
 NICE_FACTOR = 20       # keras-dcgan --nice: 20 x batch candidates
 GENERATED = "generated_image.png"
@@ -38,27 +38,29 @@ def nice_indices(scores, n):
     return np.argsort(-np.asarray(scores, np.float64), kind="mergesort")[:n]
 
 
-def generate(run, batch_size=128, nice=False, seed=0, log=print):
-    from ... import determinism
-    from ...kit.grids import grid, save_png, to_uint8
-    folder = runfolder.run_dir(PIPELINE, run)
-    if not (folder / runfolder.CONFIG).exists():
-        raise GenerateError("no run at %s (config.json missing): train it first" % folder)
-    if batch_size < 1:
-        raise GenerateError("--batch_size must be at least 1")
-    saved = checkpoint.load(folder)
-    if saved is None:
-        raise GenerateError("run %s has no weights yet (they are saved every 10 batches)" % folder)
-    state, groups = saved
-    config = json.loads((folder / runfolder.CONFIG).read_text())
-    summary_path = folder / runfolder.SUMMARY
-    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
-    classifier_path = (summary.get("classifier") or {}).get("file")
-
-    determinism.seed_everything(seed, threads=config.get("threads"))
+def load_generator(run, which="last"):
+    """-> (checkpoint state, generator, discriminator) with the weights of `which` (last: the
+    latest of the every-10-batches saves; kit.runs). Call in a seeded session."""
+    opened = runs.open_run(PIPELINE, run)
+    _, groups = opened.weights(which)
+    state = opened.saved[0]
     generator, discriminator = models.build_generator(), models.build_discriminator()
     generator.set_weights(groups["generator"])
     discriminator.set_weights(groups["discriminator"])
+    return state, generator, discriminator
+
+
+def generate(run, batch_size=128, nice=False, seed=0, log=print):
+    from ... import determinism
+    from ...kit.grids import grid, save_png, to_uint8
+    if batch_size < 1:
+        raise GenerateError("--batch_size must be at least 1")
+    opened = runs.open_run(PIPELINE, run)
+    folder, config = opened.folder, opened.config
+    summary = read_json(folder / runfolder.SUMMARY) or {}
+    classifier_path = (summary.get("classifier") or {}).get("file")
+    determinism.seed_everything(seed, threads=config.get("threads"))
+    state, generator, discriminator = load_generator(run)
     count = batch_size * NICE_FACTOR if nice else batch_size
     z = sample_latents(seed, count)
     images = generator.predict(z, batch_size=128)

@@ -23,7 +23,7 @@ import numpy as np
 from . import PIPELINE, data as dataset, models
 from ...datasets import digit_classifier
 from ...datasets.mnist import DataError
-from ...kit import checkpoint, metrics, runfolder, seeds
+from ...kit import checkpoint, loop, metrics, runfolder, seeds
 from ...kit.progress import log
 
 # Defaults (docs/originals.md#keras-dcgan unless said otherwise).
@@ -180,58 +180,132 @@ class BatchLog(object):
             handle.write("%d,%d,%r,%r\n" % (epoch, batch, float(d_loss), float(g_loss)))
 
 
-def train(config, x, y, folder):
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    runfolder.write_json(folder / runfolder.CONFIG, config)   # before training starts
-    saved = checkpoint.load(folder)
-    per_epoch = config["batches_per_epoch"]
-    if saved and (saved[0]["epoch"], saved[0]["batch"]) >= (config["epochs"] - 1, per_epoch - 1):
-        log("dcgan train: run %s already finished (%d epochs); nothing to do" % (folder, saved[0]["epoch"] + 1))
-        return 0
-    # The classifier first, in its own session: nothing it does reaches the GAN's random numbers.
-    classifier = (digit_classifier.ensure(x, y, seed=config["seed"], log=log)
-                  if y is not None else None)
-    from ... import determinism
-    from ...kit.progress import Progress, StopFlag
-    determinism.seed_everything(config["seed"], threads=config["threads"])
-    generator, discriminator, stacked, g_optim, d_optim = build_gan()
-    nets = {"generator": generator, "discriminator": discriminator}
-    optimizers = {"generator": g_optim, "discriminator": d_optim}
-    device = determinism.describe_device(config["threads"])
-    quality = Quality(config, x, classifier)
-    history, batches = runfolder.History(folder, HISTORY_COLUMNS), BatchLog(folder)
-    if saved:
+class _Run(loop.Trainer):
+    """keras-dcgan's batches through kit.loop: one step is one batch (global index
+    epoch * batches_per_epoch + index); a grid every GRID_EVERY batches, weights and checkpoint every
+    SAVE_EVERY and at each epoch's end, where the history row (losses, quality figures) is made."""
+
+    name = "dcgan train"
+    command = "make dcgan-train"
+    unit = "batch"
+    loss_columns = LOSS_COLUMNS
+
+    def __init__(self, config, x, y, folder):
+        super(_Run, self).__init__(config, folder, HISTORY_COLUMNS)
+        self.x, self.y = x, y
+        self.x_train = dataset.to_model(x)
+        self.steps_per_epoch = config["batches_per_epoch"]
+        self.batches = BatchLog(folder)
+        self.classifier = None
+        self.fake = None
+
+    def steps(self):
+        return self.config["epochs"] * self.steps_per_epoch
+
+    def is_grid(self, step):
+        return step % self.steps_per_epoch % self.config["grid_every"] == 0
+
+    def is_save(self, step):
+        index = step % self.steps_per_epoch
+        every = self.config["save_every"]
+        return index == self.steps_per_epoch - 1 or index % every == every - 1
+
+    def progress_every(self):
+        return self.config["grid_every"]
+
+    def where(self, step):
+        return "epoch %d batch %d" % divmod(step, self.steps_per_epoch)
+
+    def done(self, saved):
+        last = (self.config["epochs"] - 1, self.steps_per_epoch - 1)
+        return bool(saved) and bool(saved[0].get(loop.FINISHED)) and \
+            (saved[0]["epoch"], saved[0]["batch"]) >= last
+
+    def setup(self):
+        # The classifier first, in its own session: nothing it does reaches the GAN's random numbers.
+        if self.y is not None:
+            self.classifier = digit_classifier.ensure(self.x, self.y, seed=self.config["seed"], log=log)
+
+    def build_networks(self):
+        generator, discriminator, self.stacked, g_optim, d_optim = build_gan()
+        self.quality = Quality(self.config, self.x, self.classifier)
+        return ({"generator": generator, "discriminator": discriminator},
+                {"generator": g_optim, "discriminator": d_optim})
+
+    def resume_point(self, saved):
+        if not saved:
+            self.totals = [0.0, 0.0]
+            self.batches.truncate(-1, -1)
+            return seeds.stream(self.config["seed"], "train"), 0
         state, groups = saved
-        checkpoint.restore(groups, nets, optimizers)
-        rng = seeds.rng_from_state(state["rng"])
-        epoch, start = state["epoch"], state["batch"] + 1
-        totals = state["totals"]
-        if start == per_epoch:
-            epoch, start, totals = epoch + 1, 0, [0.0, 0.0]
-        batches.truncate(state["epoch"], state["batch"])
-        log("resume: run %s from epoch %d batch %d" % (folder, epoch, start))
-    else:
-        rng = seeds.stream(config["seed"], "train")
-        epoch, start, totals = 0, 0, [0.0, 0.0]
-        batches.truncate(-1, -1)
-        log("dcgan train: new run %s (%d images, %d batches of %d per epoch)"
-            % (folder, len(x), per_epoch, config["batch_size"]))
-    rows = history.truncate(epoch - 1)
-    log("device: %s" % device)
-    x_train = dataset.to_model(x)
-    run = {"config": config, "folder": folder, "nets": nets, "optimizers": optimizers,
-           "stacked": stacked, "rng": rng, "quality": quality, "history": history, "rows": rows,
-           "batches": batches, "device": device, "x": x_train, "classifier": classifier}
-    progress = Progress(config["epochs"] * per_epoch, epoch * per_epoch + start,
-                        every=config["grid_every"], unit="batch")
-    status = _loop(run, epoch, start, totals, progress, StopFlag())
-    if status:
-        return status
-    make_timelapse(folder)
-    _summary(run, "finished", progress)
-    log("dcgan train: done; outputs in %s" % folder)
-    return 0
+        checkpoint.restore(groups, self.models, self.optimizers)
+        self.losses = (state["epoch"], state["batch"], None, None)   # until the next batch
+        self.totals = state["totals"] if state["batch"] + 1 < self.steps_per_epoch else [0.0, 0.0]
+        self.batches.truncate(state["epoch"], state["batch"])
+        return (seeds.rng_from_state(state["rng"]),
+                state["epoch"] * self.steps_per_epoch + state["batch"] + 1)
+
+    def train_step(self, step):
+        """The original's batch: D on real + generated (labels 1 / 0), then G through the frozen D
+        on fresh noise (labels 1); -> the epoch's row after its last batch, else None."""
+        epoch, index = divmod(step, self.steps_per_epoch)
+        batch = self.config["batch_size"]
+        if index == 0:
+            self.totals = [0.0, 0.0]
+        noise = self.rng.uniform(-1, 1, size=(batch, models.LATENT_DIM)).astype(np.float32)
+        real = self.x_train[index * batch:(index + 1) * batch]
+        self.fake = self.models["generator"].predict(noise, batch_size=batch)
+        labels = np.array([1] * batch + [0] * batch, np.float32)
+        d_loss = self.models["discriminator"].train_on_batch(np.concatenate([real, self.fake]), labels)
+        noise = self.rng.uniform(-1, 1, size=(batch, models.LATENT_DIM)).astype(np.float32)
+        g_loss = self.stacked.train_on_batch(noise, np.ones(batch, np.float32))
+        self.totals = [self.totals[0] + float(d_loss), self.totals[1] + float(g_loss)]
+        self.batches.append(epoch, index, d_loss, g_loss)
+        self.losses = (epoch, index, float(d_loss), float(g_loss))
+        return self.end_epoch(epoch) if index == self.steps_per_epoch - 1 else None
+
+    def end_epoch(self, epoch):
+        row = {"epoch": epoch, "discriminator_loss": self.totals[0] / self.steps_per_epoch,
+               "generator_loss": self.totals[1] / self.steps_per_epoch}
+        row.update(self.quality.measure(self.models["generator"]))
+        text = "epoch %d: d_loss %.4f g_loss %.4f diversity %.3f" % (
+            epoch, row["discriminator_loss"], row["generator_loss"], row["diversity"])
+        if "classes_covered" in row:
+            text += "  digits covered %d/10, KL %.3f, confident %.0f%%" % (
+                row["classes_covered"], row["kl_uniform"], 100 * row["confident"])
+        log(text)
+        return row
+
+    def grid(self, step, row):
+        """<epoch>_<index>.png: the batch just generated, as the original."""
+        from ...kit.grids import grid, save_png, to_uint8
+        save_png(grid(to_uint8(self.fake, -1.0, 1.0)), self.folder / grid_file(*divmod(step, self.steps_per_epoch)))
+        return self.fake
+
+    def describe(self, row, grid):
+        return "epoch %d batch %d  d_loss %.4f  g_loss %.4f" % self.losses
+
+    def scalars(self, row):
+        return [("loss/" + k, row[k]) for k in LOSS_COLUMNS] + \
+            [("quality/" + k, row[k]) for k in metrics.COLUMNS + QUALITY_COLUMNS if row.get(k) is not None]
+
+    def before_checkpoint(self, step, grid):
+        """generator.h5, discriminator.h5: the original's weights files, every SAVE_EVERY batches."""
+        from ...kit.files import atomic_path
+        for name, model in self.models.items():
+            with atomic_path(self.folder / (name + ".h5"), ".h5") as tmp:
+                model.save_weights(str(tmp))
+
+    def checkpoint_state(self):
+        epoch, index = self.losses[:2]
+        return {"epoch": epoch, "batch": index, "totals": [float(t) for t in self.totals]}
+
+    def summary(self, status):
+        _summary(self, status)
+
+
+def train(config, x, y, folder):
+    return loop.train(_Run(config, x, y, folder))
 
 
 def grid_files(folder):
@@ -250,85 +324,15 @@ def make_timelapse(folder):
     save_gif(grid_files(folder), Path(folder) / runfolder.TIMELAPSE)
 
 
-def _save(run, epoch, index, totals, progress, status="running"):
-    """Weights files (the original's, every 10 batches), then the checkpoint (last: all above is
-    redone on resume)."""
-    from ...kit.files import atomic_path
-    folder = run["folder"]
-    for name, model in run["nets"].items():
-        with atomic_path(folder / (name + ".h5"), ".h5") as tmp:
-            model.save_weights(str(tmp))
-    state = {"epoch": epoch, "batch": index, "rng": seeds.rng_state(run["rng"]),
-             "totals": [float(t) for t in totals], "seed": run["config"]["seed"]}
-    checkpoint.save(folder, state, checkpoint.capture(run["nets"], run["optimizers"]))
-    _summary(run, status, progress)
-
-
-def _loop(run, epoch, start, totals, progress, stop):
-    from ...kit.grids import grid, save_png, to_uint8
-    config, folder, rng = run["config"], run["folder"], run["rng"]
-    generator, discriminator, stacked = (run["nets"]["generator"], run["nets"]["discriminator"],
-                                         run["stacked"])
-    batch, per_epoch = config["batch_size"], config["batches_per_epoch"]
-    labels = np.array([1] * batch + [0] * batch, np.float32)
-    ones = np.ones(batch, np.float32)
-    for epoch in range(epoch, config["epochs"]):
-        for index in range(start, per_epoch):
-            progress.begin()
-            noise = rng.uniform(-1, 1, size=(batch, models.LATENT_DIM)).astype(np.float32)
-            real = run["x"][index * batch:(index + 1) * batch]
-            fake = generator.predict(noise, batch_size=batch)
-            if index % config["grid_every"] == 0:
-                save_png(grid(to_uint8(fake, -1.0, 1.0)), folder / grid_file(epoch, index))
-            d_loss = discriminator.train_on_batch(np.concatenate([real, fake]), labels)
-            noise = rng.uniform(-1, 1, size=(batch, models.LATENT_DIM)).astype(np.float32)
-            g_loss = stacked.train_on_batch(noise, ones)
-            totals = [totals[0] + float(d_loss), totals[1] + float(g_loss)]
-            run["batches"].append(epoch, index, d_loss, g_loss)
-            step = epoch * per_epoch + index
-            last = index == per_epoch - 1
-            progress.end(step, "epoch %d batch %d  d_loss %.4f  g_loss %.4f"
-                         % (epoch, index, d_loss, g_loss), force=last)
-            if last:
-                _end_epoch(run, epoch, totals)
-            if last or index % config["save_every"] == config["save_every"] - 1 or stop.requested:
-                _save(run, epoch, index, totals, progress)
-            if stop.requested:
-                log("dcgan train: stopped at epoch %d batch %d; the same command resumes"
-                    % (epoch, index))
-                make_timelapse(folder)
-                _summary(run, "interrupted", progress)
-                return 128 + stop.signum
-        start, totals = 0, [0.0, 0.0]
-    return 0
-
-
-def _end_epoch(run, epoch, totals):
-    per_epoch = run["config"]["batches_per_epoch"]
-    row = {"epoch": epoch, "discriminator_loss": totals[0] / per_epoch,
-           "generator_loss": totals[1] / per_epoch}
-    row.update(run["quality"].measure(run["nets"]["generator"]))
-    run["history"].append(row)
-    run["rows"].append(row)
-    text = "epoch %d: d_loss %.4f g_loss %.4f diversity %.3f" % (
-        epoch, row["discriminator_loss"], row["generator_loss"], row["diversity"])
-    if "classes_covered" in row:
-        text += "  digits covered %d/10, KL %.3f, confident %.0f%%" % (
-            row["classes_covered"], row["kl_uniform"], 100 * row["confident"])
-    log(text)
-
-
-def _summary(run, status, progress):
-    from ...kit.summary import write_summary
-    folder, rows, config = run["folder"], run["rows"], run["config"]
+def _summary(run, status):
+    from ...kit.summary import run_files, write_summary
+    folder, rows, config = run.folder, run.rows, run.config
     last = rows[-1] if rows else {}
-    files = {"config": runfolder.CONFIG, "history": runfolder.HISTORY, "batches": BATCHES,
-             "grids": "<epoch>_<index>.png", "timelapse": runfolder.TIMELAPSE, "checkpoint": runfolder.CHECKPOINTS + "/" + runfolder.LATEST,
-             "generator": "generator.h5", "discriminator": "discriminator.h5",
-             "generated": "generated_image.png", "samples": runfolder.SAMPLES + "/"}
-    classifier = run["classifier"]
-    seconds = progress.seconds_per_epoch
-    write_summary(folder, config, status, last.get("epoch", -1) + 1, run["device"],
+    grids = [(int(p.stem.split("_")[0]), p.name) for p in grid_files(folder)]
+    files = run_files(folder, grids, {"batches": BATCHES, "generated": "generated_image.png"})
+    classifier = run.classifier
+    seconds = run.progress.seconds_per_epoch if run.progress else None
+    write_summary(folder, config, status, last.get("epoch", -1) + 1, run.device,
                   seconds * config["batches_per_epoch"] if seconds else None, files,
                   seconds_per_batch=seconds,
                   final={k: last.get(k) for k in HISTORY_COLUMNS if k in last},

@@ -11,15 +11,13 @@ most real. Writes sample-<rank>.png (rank 000 = best scored when NICE=1), grid.p
 """
 import csv
 import io
-import json
 
 import numpy as np
 
 from . import PIPELINE, models
 from .train import BATCH_SIZE
 from ...errors import UserError
-from ...evaluation import scoring
-from ...kit import checkpoint, cli, runfolder, seeds
+from ...kit import cli, runfolder, runs, seeds
 
 NICE_FACTOR = 20   # keras-dcgan --nice: 20 x batch candidates
 
@@ -40,26 +38,19 @@ def sample_latents(seed, count, latent_dim=models.LATENT_DIM):
     return seeds.stream(seed, "generate").normal(size=(count, latent_dim)).astype(np.float32)
 
 
-def select_weights(folder, epoch):
-    """-> (epoch number, generator weights, discriminator weights)."""
-    saved = checkpoint.load(folder)
-    if saved is None:
-        raise GenerateError("run %s has no checkpoint yet: train it first (make train RUN=...)" % folder)
-    state, groups = saved
-    if epoch == "best" or (epoch.isdigit() and int(epoch) == state["best_epoch"]):
-        return state["best_epoch"], groups["best_generator"], groups["best_discriminator"]
-    if epoch == "last" or (epoch.isdigit() and int(epoch) == state["epoch"]):
-        return state["epoch"], groups["generator"], groups["discriminator"]
-    if not epoch.isdigit():
-        raise GenerateError("EPOCH must be best, last or an epoch number, got %r" % epoch)
-    available = checkpoint.snapshot_epochs(folder)
-    if int(epoch) not in available:
-        raise GenerateError(
-            "epoch %s of run %s has no saved weights; available: best (%d), last (%d)%s"
-            % (epoch, folder, state["best_epoch"], state["epoch"],
-               ", " + ", ".join(map(str, available)) if available else ""))
-    groups = checkpoint.load_snapshot(folder, int(epoch))
-    return int(epoch), groups["generator"], groups["discriminator"]
+def load_generator(run, which="best"):
+    """-> (epoch, generator, discriminator) of a run: plain Keras layers with the weights of
+    `which` (best, last or a kept grid epoch; kit.runs). Call in a seeded session."""
+    opened = runs.open_run(PIPELINE, run)
+    config = opened.config
+    epoch, groups = opened.weights(which)
+    generator = models.build_generator(config["nch"], config["kernel"], config["size"],
+                                       config["latent_dim"])
+    discriminator = models.build_discriminator(config["nch"], config["kernel"], config["dropout"],
+                                               config["size"])
+    generator.set_weights(groups["generator"])
+    discriminator.set_weights(groups["discriminator"])
+    return epoch, generator, discriminator
 
 
 def generate(run, n=100, nice=False, epoch="best", seed=0, log=print):
@@ -68,27 +59,12 @@ def generate(run, n=100, nice=False, epoch="best", seed=0, log=print):
     from ... import determinism
     from ...kit.grids import grid, save_png, to_uint8
 
-    folder = runfolder.run_dir(PIPELINE, run)
-    config_path = folder / runfolder.CONFIG
-    if not config_path.exists():
-        raise GenerateError("no run at %s (config.json missing): train it first" % folder)
     if n < 1:
         raise GenerateError("N must be at least 1")
-    config = json.loads(config_path.read_text())
-    if str(epoch) == scoring.BEST_FID:
-        try:
-            epoch = scoring.best_fid_epoch(folder)
-        except ValueError as error:
-            raise GenerateError(str(error))
-    used_epoch, g_weights, d_weights = select_weights(folder, str(epoch))
-
+    opened = runs.open_run(PIPELINE, run)
+    folder, config = opened.folder, opened.config
     determinism.seed_everything(seed, threads=config.get("threads"))
-    generator = models.build_generator(config["nch"], config["kernel"], config["size"],
-                                       config["latent_dim"])
-    discriminator = models.build_discriminator(config["nch"], config["kernel"], config["dropout"],
-                                               config["size"])
-    generator.set_weights(g_weights)
-    discriminator.set_weights(d_weights)
+    used_epoch, generator, discriminator = load_generator(run, str(epoch))
 
     count = n * NICE_FACTOR if nice else n
     z = sample_latents(seed, count, config["latent_dim"])

@@ -6,6 +6,8 @@ h 7): with the defaults below the generator has 12,121,603 parameters and the di
 
 Builders return uncompiled Keras models; the keras-adversarial wiring lives in `train.py`.
 """
+import itertools
+
 # Defaults, with their source.
 LATENT_DIM = 100      # normal_latent_sampling((100,)) in the original
 NCH = 512             # original (the CIFAR-10 example had 256)
@@ -91,9 +93,13 @@ def build_discriminator(nch=NCH, h=KERNEL, dropout=DROPOUT, size=SIZE, spatial_d
 
 def seeded_spatial_dropout(seed_variable):
     """A `spatial_dropout` factory for build_discriminator whose masks depend only on the value
-    of `seed_variable` (an int64 variable of shape (2,), set from a numpy RNG before each batch)."""
+    of `seed_variable` (an int64 variable of shape (2,), set from a numpy RNG before each batch).
+    The layers of one factory get offsets 1009, 2018, ... in the order they are made, so their
+    masks are independent (as the original's stateful ones) and a second build in the same
+    process gets the masks of the first."""
     cls = _seeded_class()
-    return lambda rate: cls(rate, seed_variable)
+    layers = itertools.count(1)
+    return lambda rate: cls(rate, seed_variable, 1009 * next(layers))
 
 
 _SEEDED = None
@@ -114,21 +120,23 @@ def _seeded_class():
         Why: TF1's stateful random ops (what K.dropout uses) restart their sequence in every new
         session, so a resumed run would draw other masks than an uninterrupted one. Here the mask
         of each call is stateless_uniform(seed), the seed is fed from the checkpointed numpy RNG.
-        Each application of the layer (the discriminator is applied to fake and real images, once
-        per player) gets its own offset, so masks stay independent as with the stateful op.
+        Each layer has its own offset, and each application of it (the discriminator is applied
+        to fake and real images, once per player) another, so masks stay independent as with the
+        stateful op.
         Same scaling as K.dropout: kept channels are multiplied by 1 / (1 - rate).
         """
 
-        def __init__(self, rate, seed_variable, **kwargs):
+        def __init__(self, rate, seed_variable, offset, **kwargs):
             super(SeededSpatialDropout2D, self).__init__(rate, **kwargs)
             self._seed_variable = seed_variable
+            self._offset = offset
             self._applications = 0
 
         def call(self, inputs, training=None):
             if not 0. < self.rate < 1.:
                 return inputs
             self._applications += 1
-            offset = tf.constant([0, 7919 * self._applications], dtype=tf.int64)
+            offset = tf.constant([self._offset, 7919 * self._applications], dtype=tf.int64)
             seed = self._seed_variable + offset
             noise_shape = self._get_noise_shape(inputs)
             keep = 1. - self.rate

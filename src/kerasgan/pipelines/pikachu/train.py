@@ -24,7 +24,7 @@ import numpy as np
 
 from . import PIPELINE, models
 from .data import DataError, default_train_dir, load_training_images
-from ...kit import adversarial, cli, metrics, runfolder
+from ...kit import adversarial, cli, runfolder
 from ...kit.progress import log
 
 # Defaults (docs/originals.md#the-gan unless said otherwise).
@@ -44,15 +44,8 @@ BATCH_SIZE = adversarial.BATCH_SIZE
 LR_G, LR_D, DECAY = 1e-4, 1e-3, 1e-5   # Adam(1e-4, decay=1e-5) / Adam(1e-3, decay=1e-5)
 LOSS = adversarial.LOSS
 GRID = adversarial.GRID                # 10x10 fixed latents
-DIVERSITY_WARN = metrics.DIVERSITY_WARN
-MEMORISED_WARN = metrics.MEMORISED_WARN
-
-# What the run folder holds beyond the kit's common files (kit.runfolder).
-LOSS_COLUMNS = adversarial.LOSS_COLUMNS
-HISTORY_COLUMNS = adversarial.HISTORY_COLUMNS
 # Config keys that may change between a run and its resume (they don't change what is computed).
 MUTABLE_KEYS = ("epochs", "keep_snapshots", "train_dir")
-MODELS = ("generator", "discriminator")
 
 
 def configure(parser):
@@ -135,9 +128,6 @@ def build_gan(config):
     return generator, discriminator, model, opt_g, opt_d, seed_variable
 
 
-gan_targets = adversarial.gan_targets
-
-
 # ---------------------------------------------------------------- training (kit.adversarial's loop)
 class _Run(adversarial.AdversarialRun):
     """The shared loop, plus the seeds of the discriminator's SpatialDropout2D masks."""
@@ -162,6 +152,3 @@ class _Run(adversarial.AdversarialRun):
 def train(config, images, folder):
     return adversarial.train(_Run, config, images, folder)
 
-
-make_timelapse = adversarial.make_timelapse
-write_summary = adversarial.write_summary

@@ -24,6 +24,7 @@ grows by NZ*64*16 weights).
 Noise: pix2pix's only noise is dropout. TF1's stateful dropout restarts in every session, so the
 dropout here is stateless, its seed a variable the trainer sets from the checkpointed numpy RNG.
 """
+import itertools
 import math
 
 # Defaults, with their source.
@@ -146,9 +147,12 @@ _SEEDED = None
 
 def seeded_dropout(seed_variable):
     """A `dropout` factory for build_generator whose masks are a function of `seed_variable`
-    (int64, shape (2,)), which the trainer sets from its numpy RNG before each step."""
+    (int64, shape (2,)), which the trainer sets from its numpy RNG before each step. The layers
+    of one factory get offsets 1009, 2018, ... in the order they are made: a second network built
+    in the same process (a notebook's train then test) gets the masks of the first."""
     cls = _seeded_class()
-    return lambda rate: cls(rate, seed_variable)
+    layers = itertools.count(1)
+    return lambda rate: cls(rate, seed_variable, 1009 * next(layers))
 
 
 def _seeded_class():
@@ -168,13 +172,10 @@ def _seeded_class():
         as K.dropout. Active whenever the learning phase is 1: the reference's test.py also runs G
         in train mode (without --eval), so its dropout is noise at test time too.
         """
-        _layers = 0
-
-        def __init__(self, rate, seed_variable, **kwargs):
+        def __init__(self, rate, seed_variable, offset, **kwargs):
             super(SeededDropout, self).__init__(rate, **kwargs)
-            SeededDropout._layers += 1
             self._seed_variable = seed_variable
-            self._offset = 1009 * SeededDropout._layers
+            self._offset = offset
             self._calls = 0
 
         def call(self, inputs, training=None):

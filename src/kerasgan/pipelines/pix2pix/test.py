@@ -18,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import PIPELINE
+from . import PIPELINE, models
 from ... import paths
 from ...errors import UserError
-from ...kit import checkpoint, cli, runfolder, seeds
-from ...kit.files import read_json, write_atomic
+from ...kit import checkpoint, cli, runs, seeds
+from ...kit.files import write_atomic
 from ...kit.progress import log
 
 COLUMNS = ("input", "output", "target")
@@ -32,30 +32,26 @@ def test_dir():
     return paths.data_dir() / "pix2pix" / "test"
 
 
-def load_generator(folder, config, epoch):
-    """(net, epoch label): the run's generator with the weights of EPOCH (latest or a snapshot)."""
-    from ... import determinism
-    from . import train
-    determinism.seed_everything(config["seed"], threads=config["threads"])
-    net = train.build(config)
-    if epoch in (None, "", "latest"):
-        saved = checkpoint.load(folder)
-        if saved is None:
-            raise FileNotFoundError("%s has no checkpoint: train it first" % folder)
-        state, groups = saved
-        label = "latest"
-        config = dict(config, trained_epochs=state["epoch"] + 1)
-    else:
-        if not str(epoch).isdigit():
-            raise UserError("EPOCH must be latest or a kept epoch number, not %r" % (epoch,))
-        n = int(epoch)
-        if n not in checkpoint.snapshot_epochs(folder):
-            raise FileNotFoundError("epoch %d is not kept; kept: %s (or EPOCH=latest)"
-                                    % (n, checkpoint.snapshot_epochs(folder)))
-        groups = checkpoint.load_snapshot(folder, n)
-        label = str(n)
-    net["generator"].set_weights(groups["generator"])
-    return net, label, config.get("trained_epochs")
+def load_generator(run, which="latest"):
+    """-> (net, epoch label, epochs trained or None): the generator alone (U-Net with the seeded
+    dropout, in training mode as train.generate runs it), never the training graph, with the
+    weights of `which` (latest or a kept snapshot; kit.runs). Call in a seeded session."""
+    import keras.backend as K
+    opened = runs.open_run(PIPELINE, run)
+    config = opened.config
+    which = "latest" if str(which) in runs.LAST or which in (None, "") else str(which)
+    if which != "latest" and not which.isdigit():
+        raise UserError("EPOCH must be latest or a kept epoch number, not %r" % (which,))
+    if which != "latest" and int(which) not in checkpoint.snapshot_epochs(opened.folder):
+        raise UserError("epoch %s is not kept; kept: %s (or EPOCH=latest)"
+                        % (which, checkpoint.snapshot_epochs(opened.folder)))
+    epoch, groups = opened.weights(which)
+    seed_variable = K.variable(np.zeros(2, dtype=np.int64), dtype="int64", name="dropout_seed")
+    generator = models.build_generator(config["size"], config["ngf"], config["nz"],
+                                       dropout=models.seeded_dropout(seed_variable))
+    generator.set_weights(groups["generator"])
+    trained = epoch + 1 if which == "latest" else None
+    return {"generator": generator, "seed_variable": seed_variable}, which, trained
 
 
 def write_pages(out, rows, title):
@@ -82,17 +78,17 @@ def run_test(run, epoch="latest", source=None):
     from PIL import Image
     from .train import generate, load_pairs, resize
     from ...kit.grids import to_uint8
-    folder = runfolder.run_dir(PIPELINE, run)
-    if not (folder / runfolder.CONFIG).is_file():
-        raise FileNotFoundError("no run %s (make pix2pix-train RUN=%s first)" % (folder, run))
-    config = read_json(folder / runfolder.CONFIG)
+    from ... import determinism
+    opened = runs.open_run(PIPELINE, run)
+    folder, config = opened.folder, opened.config
     source = Path(source or test_dir())
     if not source.is_dir() or not list(source.glob("*.png")):
         raise FileNotFoundError("%s holds no test images: make pix2pix-preprocess INPUT=... PHASE=test"
                                 " (or pix2pix-test INPUT=...)" % source)
     edges, images, names = load_pairs(source)
     size = config["size"]
-    net, label, trained = load_generator(folder, config, epoch)
+    determinism.seed_everything(config["seed"], threads=config["threads"])
+    net, label, trained = load_generator(run, epoch)
     inputs = np.stack([resize(e, size) for e in edges])
     outputs = generate(net, inputs, seeds.stream(config["seed"], "generate"), config["nz"])
     out = folder / ("test_%s" % label)

@@ -33,8 +33,7 @@ import numpy as np
 
 from . import PIPELINE, models
 from ... import paths
-from ...kit import checkpoint, cli, runfolder, seeds
-from ...kit.progress import log
+from ...kit import cli, loop, runfolder, seeds
 from ...errors import UserError
 
 # Defaults (docs/originals.md#pix2pix-reference-defaults unless said otherwise).
@@ -250,28 +249,31 @@ def lr_factor(epoch, epochs):
     return 1.0 - max(0, epoch + 1 - n_const) / float(n_decay + 1)
 
 
-# ---------------------------------------------------------------- training
-class _Run(object):
+# ---------------------------------------------------------------- training (kit.loop)
+class _Run(loop.Trainer):
+    name = "pix2pix-train"
+    command = "make pix2pix-train"
+    loss_columns = HISTORY_COLUMNS[2:]
+
     def __init__(self, config, edges, images, folder):
-        self.config, self.folder = config, Path(folder)
+        super(_Run, self).__init__(config, folder, HISTORY_COLUMNS)
         side = config["load_size"]
         self.edges = np.stack([resize(e, side) for e in edges])
         self.images = np.stack([resize(i, side) for i in images])
         size = config["size"]
         self.sample_edges = np.stack([resize(e, size) for e in edges[:SAMPLES]])
         self.sample_images = np.stack([resize(i, size) for i in images[:SAMPLES]])
-        self.history = runfolder.History(self.folder, HISTORY_COLUMNS)
 
-    def build(self, saved):
-        from ... import determinism
-        determinism.seed_everything(self.config["seed"], threads=self.config["threads"])
+    def build_networks(self):
         self.net = build(self.config)
-        self.models = {"generator": self.net["generator"], "discriminator": self.net["discriminator"]}
-        self.optimizers = {"generator": self.net["opt_g"], "discriminator": self.net["opt_d"]}
-        self.device = determinism.describe_device(self.config["threads"])
-        self.rng, self.start = checkpoint.resume_point(saved, self.config["seed"], self.models,
-                                                       self.optimizers)
-        self.rows = self.history.truncate(self.start - 1)
+        return ({"generator": self.net["generator"], "discriminator": self.net["discriminator"]},
+                {"generator": self.net["opt_g"], "discriminator": self.net["opt_d"]})
+
+    def build_message(self):
+        config = self.config
+        return "; U-Net depth %d at %d px, loss %s%s" % (
+            config["unet_depth"], config["size"], config["loss"],
+            ", mode seeking" if config["nz"] else "")
 
     def train_epoch(self, epoch):
         import keras.backend as K
@@ -279,37 +281,44 @@ class _Run(object):
         lr = LR * lr_factor(epoch, config["epochs"])
         for opt in (self.net["opt_g"], self.net["opt_d"]):
             K.set_value(opt.lr, lr)
-        size, side, nz = config["size"], config["load_size"], config["nz"]
         totals = np.zeros(6, np.float64)
         order = rng.permutation(len(self.edges))
         for index in order:
-            top, left = rng.randint(0, side - size + 1, size=2)
-            flip = rng.rand() < 0.5
-            edges = self.edges[index, top:top + size, left:left + size]
-            image = self.images[index, top:top + size, left:left + size]
-            if flip:
-                edges, image = edges[:, ::-1], image[:, ::-1]
-            feed = [edges[None], image[None]]
-            K.set_value(self.net["seed_variable"], rng.randint(0, 2 ** 31 - 1, size=2).astype(np.int64))
-            g_extra = []
-            if nz:
-                z = rng.normal(size=(2, 1, nz)).astype(np.float32)
-                feed.append(z[0])
-                g_extra = [z[1]]
-            d_extra = [rng.rand(1, 1, 1, 1).astype(np.float32)] if config["loss"] == "wgangp" else []
-            d_out = self.net["d_step"](feed + g_extra + d_extra + [1])
-            g_out = self.net["g_step"](feed + g_extra + [1])
+            d_out, g_out = self.train_pair(index)
             totals += np.asarray([g_out[0], g_out[1], d_out[0], d_out[1], d_out[2], g_out[2]], np.float64)
         means = (totals / len(order)).tolist()
         row = {"epoch": epoch, "lr": lr}
         row.update(dict(zip(HISTORY_COLUMNS[2:], means)))
         if config["loss"] != "wgangp":
             row["loss_GP"] = None
-        if not nz:
+        if not config["nz"]:
             row["loss_MS"] = None
         return row
 
-    def strip(self, epoch):
+    def train_pair(self, index):
+        """D then G on one jittered pair (batch 1); -> (D's outputs, G's outputs)."""
+        import keras.backend as K
+        config, rng = self.config, self.rng
+        size, side, nz = config["size"], config["load_size"], config["nz"]
+        top, left = rng.randint(0, side - size + 1, size=2)
+        flip = rng.rand() < 0.5
+        edges = self.edges[index, top:top + size, left:left + size]
+        image = self.images[index, top:top + size, left:left + size]
+        if flip:
+            edges, image = edges[:, ::-1], image[:, ::-1]
+        feed = [edges[None], image[None]]
+        K.set_value(self.net["seed_variable"], rng.randint(0, 2 ** 31 - 1, size=2).astype(np.int64))
+        g_extra = []
+        if nz:
+            z = rng.normal(size=(2, 1, nz)).astype(np.float32)
+            feed.append(z[0])
+            g_extra = [z[1]]
+        d_extra = [rng.rand(1, 1, 1, 1).astype(np.float32)] if config["loss"] == "wgangp" else []
+        d_out = self.net["d_step"](feed + g_extra + d_extra + [1])
+        g_out = self.net["g_step"](feed + g_extra + [1])
+        return d_out, g_out
+
+    def grid(self, epoch, row):
         """epoch-<n>.png: rows of edges | output | image for the first training pairs."""
         from ...kit.grids import grid, save_png, to_uint8
         fake = generate(self.net, self.sample_edges, seeds.stream(self.config["seed"], "grid"),
@@ -318,24 +327,24 @@ class _Run(object):
         for e, f, i in zip(self.sample_edges, fake, self.sample_images):
             rows += [e, f, i]
         save_png(grid(to_uint8(np.stack(rows), -1.0, 1.0), 3), self.folder / runfolder.grid_name(epoch))
+        return fake
 
-    def save(self, epoch, snapshot, progress):
-        if snapshot:
-            checkpoint.save_snapshot(self.folder, epoch, checkpoint.capture(self.models),
-                                     self.config["keep_snapshots"])
-        state = {"epoch": epoch, "rng": seeds.rng_state(self.rng), "seed": self.config["seed"]}
-        checkpoint.save(self.folder, state, checkpoint.capture(self.models, self.optimizers))
-        self.summary("running", progress)
+    def describe(self, row, grid):
+        return "D real %.3f fake %.3f  G gan %.3f L1 %.3f" % (
+            row["loss_D_real"], row["loss_D_fake"], row["loss_G_GAN"], row["loss_G_L1"])
 
-    def summary(self, status, progress):
-        from ...kit.summary import write_summary
+    def final_models(self):
+        """generator.h5 with Keras's own Dropout (loadable without kerasgan)."""
+        config = self.config
+        plain = models.build_generator(config["size"], config["ngf"], config["nz"])
+        plain.set_weights(self.net["generator"].get_weights())
+        return [("generator.h5", plain)]
+
+    def summary(self, status):
+        from ...kit.summary import epoch_grids, run_files, write_summary
         last = self.rows[-1] if self.rows else {}
-        files = {"config": runfolder.CONFIG, "history": runfolder.HISTORY,
-                 "grids": sorted(p.name for p in self.folder.glob("epoch-*.png")),
-                 "timelapse": runfolder.TIMELAPSE,
-                 "checkpoint": runfolder.CHECKPOINTS + "/" + runfolder.LATEST,
-                 "generator": "generator.h5",
-                 "tests": sorted(p.name + "/index.html" for p in self.folder.glob("test_*"))}
+        progress = self.progress
+        files = run_files(self.folder, epoch_grids(self.folder))
         write_summary(self.folder, self.config, status, last.get("epoch", -1) + 1, self.device,
                       progress.seconds_per_epoch if progress else None, files,
                       final={k: last.get(k) for k in HISTORY_COLUMNS if k in last},
@@ -360,61 +369,4 @@ def generate(net, edges, rng, nz):
 
 
 def train(config, edges, images, folder):
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    runfolder.write_json(folder / runfolder.CONFIG, config)
-    saved = checkpoint.load(folder)
-    if saved and saved[0]["epoch"] >= config["epochs"] - 1 and (folder / "generator.h5").exists():
-        log("pix2pix-train: run %s already finished (%d epochs); nothing to do"
-            % (folder, saved[0]["epoch"] + 1))
-        return 0
-    import tensorflow as tf
-    from ...kit.progress import Progress, StopFlag
-    run = _Run(config, edges, images, folder)
-    run.build(saved)
-    log("device: %s; TensorFlow %s, Keras %s; U-Net depth %d at %d px, loss %s%s"
-        % (run.device, tf.__version__, __import__("keras").__version__, config["unet_depth"],
-           config["size"], config["loss"], ", mode seeking" if config["nz"] else ""))
-    log("resume: run %s from epoch %d" % (folder, run.start) if saved else
-        "pix2pix-train: new run %s (%d training pairs)" % (folder, len(run.edges)))
-    progress = Progress(config["epochs"], run.start, every=config["save_every"])
-    stop = StopFlag()
-    epochs = config["epochs"]
-    for epoch in range(run.start, epochs):
-        progress.begin()
-        row = run.train_epoch(epoch)
-        for key in HISTORY_COLUMNS[2:]:
-            if row[key] is not None and not np.isfinite(row[key]):
-                log("pix2pix-train: error: %s is %r at epoch %d" % (key, row[key], epoch))
-                run.summary("interrupted", progress)
-                return 1
-        snapshot = epoch % config["save_every"] == 0 or epoch == epochs - 1
-        if snapshot:
-            run.strip(epoch)
-        run.history.append(row)
-        run.rows.append(row)
-        progress.end(epoch, "D real %.3f fake %.3f  G gan %.3f L1 %.3f" % (
-            row["loss_D_real"], row["loss_D_fake"], row["loss_G_GAN"], row["loss_G_L1"]),
-            force=snapshot)
-        if snapshot or stop.requested:   # resume points: every SAVE_EVERY epochs, and on a signal
-            run.save(epoch, snapshot, progress)
-        if stop.requested:
-            log("pix2pix-train: stopped at epoch %d; the same command resumes" % epoch)
-            run.summary("interrupted", progress)
-            return 128 + stop.signum
-    finish(run, progress)
-    return 0
-
-
-def finish(run, progress):
-    """generator.h5 with Keras's own Dropout (loadable without kerasgan), timelapse, summary."""
-    from ...kit.files import atomic_path
-    from ...kit.grids import make_timelapse
-    config = run.config
-    plain = models.build_generator(config["size"], config["ngf"], config["nz"])
-    plain.set_weights(run.net["generator"].get_weights())
-    with atomic_path(run.folder / "generator.h5") as tmp:
-        plain.save(str(tmp))
-    make_timelapse(run.folder, name=runfolder.TIMELAPSE)
-    run.summary("finished", progress)
-    log("pix2pix-train: done; outputs in %s" % run.folder)
+    return loop.train(_Run(config, edges, images, folder))
