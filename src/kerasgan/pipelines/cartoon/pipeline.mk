@@ -51,7 +51,7 @@ CARTOON_DEMO_N ?= 1500## cartoon-demo: synthetic faces
 CARTOON_DEMO_NF ?= 16## cartoon-demo: base filters (the full DCGAN's 64 is ~6x slower per image here)
 CARTOON_DEMO_GAN_EPOCHS ?= 14## cartoon-demo: DCGAN epochs (batch 16: ~1,300 steps)
 CARTOON_DEMO_ENCODER_EPOCHS ?= 2## cartoon-demo: encoder epochs after the GAN (E already trains alongside it: CARTOON_DEMO_JOINT)
-CARTOON_DEMO_JOINT ?= 10## cartoon-demo: CARTOON_JOINT of the demo (G also learns to redraw the real faces E encodes)
+CARTOON_DEMO_JOINT ?= 30## cartoon-demo: CARTOON_JOINT of the demo (G also learns to redraw the real faces E encodes)
 CARTOON_DEMO_PROJECT_STEPS ?= 100## cartoon-demo: projection steps (the arithmetic reports the encoder and the projection)
 CARTOON_DEMO_MAKE = $(DEMO_MAKE) CARTOON_SET=synthetic CARTOON_SYNTHETIC_N=$(CARTOON_DEMO_N)
 
