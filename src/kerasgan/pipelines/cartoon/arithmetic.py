@@ -17,7 +17,12 @@ Proof: an attribute classifier trained here on the set (cached in DATA_DIR/model
 generated images. "added" = share of the bases whose reconstruction it calls "without" that it
 calls "with" after adding v; "removed" = share of the with-images whose reconstruction it calls
 "with" that it calls "without" after subtracting v. Both are counted over up to EVAL_N images
-per group (the grids show the first N), at SCALE and at 0.5, 1, 1.5 and 2.
+per group (the grids show the first N), at SCALE and at 0.5, 1, 1.5 and 2, with the share of
+reconstructions that keep their image's label and their mean pixel distance |G(z) - x|.
+
+INVERSION=projection refines each base image's E(x) by Adam steps on the pixel error (project.py)
+before the arithmetic; v stays E's. arithmetic.json then holds both inversions' figures
+("inversions"), the top-level ones being the projection's; the encoder's grids go to encoder/.
 """
 import hashlib
 import json
