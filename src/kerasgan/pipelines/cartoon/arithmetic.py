@@ -176,6 +176,9 @@ def arithmetic(run, spec, scale=1.0, n=16, seed=0, inversion=None, steps=None):
     folder, config = run_config(run)
     images, table, _ = load_images(config)
     present, known = attributes.binary_labels(table, spec)
+    from ... import determinism
+    # fixed thread pools whether the classifier is cached or trained now: the same bytes either way
+    determinism.seed_everything(config["seed"], threads=determinism.configured_threads())
     # first: training it starts a fresh seeded session, which would drop networks loaded before
     classifier, info = ensure_classifier(images, present, spec, config["seed"])
     generator, encoder = load_networks(folder)
