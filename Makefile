@@ -127,16 +127,22 @@ $(STAMP): $(LOCK) docker/kerasgan-startup.pth
 	@echo "setup: $(VENV) matches $(LOCK)"
 endif
 
-$(INGEST_STAMP): $(INGEST_LOCK) docker/find-python-ingest
+# $(call maintained_venv,<venv>,<lock>): a venv on a maintained Python (INGEST_PYTHON, 3.10+) with
+# the hashed lock and this checkout's src/ on its path: .venv-ingest and .venv-sweep.
+define maintained_venv
 	@py="$$(docker/find-python-ingest '$(INGEST_PYTHON)')"; \
-	if [ ! -x $(INGEST_VENV)/bin/python ] || ! $(INGEST_VENV)/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null \
-	   || { [ -n '$(INGEST_PYTHON)' ] && [ "$$($$py -c 'import sys; print(sys.version)')" != "$$($(INGEST_VENV)/bin/python -c 'import sys; print(sys.version)')" ]; }; then \
-	  echo "setup: creating $(INGEST_VENV) from $$py"; rm -rf $(INGEST_VENV); "$$py" -m venv $(INGEST_VENV); fi
-	$(INGEST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r $(INGEST_LOCK)
-	@site="$$($(INGEST_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"; \
+	if [ ! -x $(1)/bin/python ] || ! $(1)/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null \
+	   || { [ -n '$(INGEST_PYTHON)' ] && [ "$$($$py -c 'import sys; print(sys.version)')" != "$$($(1)/bin/python -c 'import sys; print(sys.version)')" ]; }; then \
+	  echo "setup: creating $(1) from $$py"; rm -rf $(1); "$$py" -m venv $(1); fi
+	$(1)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r $(2)
+	@site="$$($(1)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"; \
 	  echo "$(abspath src)" > "$$site/kerasgan-src.pth"
-	@touch $@
-	@echo "setup: $(INGEST_VENV) matches $(INGEST_LOCK)"
+	@touch $(1)/.installed
+	@echo "setup: $(1) matches $(2)"
+endef
+
+$(INGEST_STAMP): $(INGEST_LOCK) docker/find-python-ingest
+	$(call maintained_venv,$(INGEST_VENV),$(INGEST_LOCK))
 
 .PHONY: env-check
 env-check: $(LEGACY_ENV) ## print versions, GPU and CUDA/cuDNN; fail if anything drifts from the lock

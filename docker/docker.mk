@@ -53,7 +53,7 @@ DOCKER_BUILD = DOCKER_BUILDKIT=$$($(DOCKER) buildx version >/dev/null 2>&1 && ec
 # the lock as it is now; the GPU passed through for the gpu images.
 DOCKER_RUN = mkdir -p "$(KERASGAN_DATA_DIR)" "$(KERASGAN_OUT_DIR)" && $(DOCKER) run --rm --init \
   --user $(DOCKER_USER) $(if $(filter gpu%,$(DOCKER_FLAVOUR)),--gpus all) \
-  --env PYTHONHASHSEED --env KERASGAN_DATA_DIR --env KERASGAN_OUT_DIR --env TF_CPP_MIN_LOG_LEVEL --env KERASGAN_THREADS --env KERASGAN_INTER_THREADS \
+  --env PYTHONHASHSEED --env KERASGAN_DATA_DIR --env KERASGAN_OUT_DIR --env TF_CPP_MIN_LOG_LEVEL --env KERASGAN_THREADS --env KERASGAN_INTER_THREADS --env KERASGAN_EVAL_N \
   --mount type=bind,src="$(KERASGAN_DATA_DIR)",dst="$(KERASGAN_DATA_DIR)" \
   --mount type=bind,src="$(KERASGAN_OUT_DIR)",dst="$(KERASGAN_OUT_DIR)" \
   --mount type=bind,src="$(CURDIR)/$(REQ)",dst="$(CURDIR)/$(REQ)",readonly --workdir "$(CURDIR)"

@@ -67,3 +67,24 @@ def test_list_pairs_names_the_broken_ones(tmp_path):
     pairs, broken = data.list_pairs(tmp_path)
     assert [p[0] for p in pairs] == sorted(names[1:])
     assert sorted(broken) == sorted([("cs42", "csv without png"), (names[0], "png without csv")])
+
+
+def test_projection_recovers_the_latent_of_a_linear_generator():
+    """G(z) = W z (a linear Keras model, W of full rank): the pixel error has one minimum, z itself;
+    projection started from 0 must find it, and must leave an exact start where it is."""
+    from keras.layers import Dense, Reshape
+    from keras.models import Sequential
+    from kerasgan import determinism
+    from kerasgan.pipelines.cartoon import project
+    determinism.seed_everything(0)
+    rng = np.random.RandomState(0)
+    g = Sequential([Dense(2 * 2 * 3, use_bias=False, input_shape=(4,)), Reshape((2, 2, 3))])
+    w = rng.normal(size=(4, 12)).astype(np.float32)
+    g.layers[0].set_weights([w])
+    z = rng.normal(size=(5, 4)).astype(np.float32)
+    x = (z @ w).reshape((5, 2, 2, 3))
+    found, before, after = project.project(g, x, np.zeros_like(z), steps=600, lr=0.05, batch=3)
+    assert np.abs(found - z).max() < 1e-2
+    assert np.all(after < 1e-4) and np.all(before > 0.1)
+    again, before, _ = project.project(g, x, z, steps=5, lr=1e-6)
+    assert np.abs(again - z).max() < 1e-4 and before.max() < 1e-10

@@ -108,7 +108,18 @@ def test_arithmetic_interpolate_generate_and_report(workspace, reference):
     for key in ("added", "removed"):
         assert 0 <= figures[key]["flipped"] <= figures[key]["of"] <= 48
     assert sorted(figures["by_scale"], key=float) == ["0.5", "1", "1.5", "2"]
-    assert figures["by_scale"]["1"] == {k: figures[k] for k in ("added", "removed", "reconstructions_keep_label")}
+    assert figures["by_scale"]["1"] == {k: figures[k] for k in ("added", "removed")}
+    assert figures["inversion"] == "encoder" and list(figures["inversions"]) == ["encoder"]
+    assert figures["inversions"]["encoder"]["added"] == figures["added"]
+    assert 0 < figures["reconstruction_l1"] < 2
+    # projection from E(x): its figures beside the encoder's, the encoder's grids in encoder/
+    run_cli("cartoon-arithmetic", "--run", "ref", "--attr", "glasses", "--n", 4, "--inversion", "projection",
+            "--steps", 3, env=env, timeout=300)
+    projected = json.loads((folder / "arithmetic.json").read_text())
+    assert projected["inversion"] == "projection" and sorted(projected["inversions"]) == ["encoder", "projection"]
+    assert projected["inversions"]["encoder"] == figures["inversions"]["encoder"]   # E's figures unchanged
+    assert projected["projection_steps"] == 3 and projected["added"] == projected["inversions"]["projection"]["added"]
+    assert (folder / "encoder" / "imgs_glasses_avg.png").is_file()
     assert list((data / "models").glob("cartoon-classifier-glasses-*.h5"))
     # another attribute from the CSVs, given as name=variant
     run_cli("cartoon-arithmetic", "--run", "ref", "--attr", "hair_color=0", "--n", 2, env=env, timeout=300)
@@ -129,6 +140,7 @@ def test_arithmetic_interpolate_generate_and_report(workspace, reference):
     assert "Latent attribute arithmetic" in page and "imgs_glasses_avg.png" in page
     assert "cartoon-gan.png" in page and "cartoon-encoder.png" in page and "generator of epoch 5" in page
     assert "relative latent recovery error" in page and "hair_color=0" in page
+    assert "projection (3 steps from E(x))" in page and "encoder: imgs_base" in page
 
 
 def test_refusals(workspace):

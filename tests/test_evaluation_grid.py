@@ -109,3 +109,18 @@ def test_evaluate_reads_a_run_by_name(runs, monkeypatch, capsys):
     namespace.a = "nosuchrun"
     assert cli.main(namespace) == 2
     assert "nosuchrun: neither a folder, a run of dcgan/adversarial-mnist" in capsys.readouterr().err
+
+
+def test_scoring_a_resumed_run_keeps_its_earlier_rows(runs, tmp_path):
+    folder, _ = runs
+    data = folder.parent.parent / "data"
+    env = {"KERASGAN_DATA_DIR": str(data), "KERASGAN_OUT_DIR": str(tmp_path), "HOME": str(folder.parent.parent)}
+    args = ["adversarial-mnist", "--run", "grown", "--data", str(data / "mnist.npz"), "--hidden", "16",
+            "--save-every", "2"]
+    run_cli(*args, "--epochs", "2", env=env)
+    run_cli(*args, "--epochs", "3", env=dict(env, **{scoring.ENV: "40"}))
+    rows = history(tmp_path / "adversarial-mnist" / "grown")
+    plain = history(folder / "plain")
+    assert [r["epoch"] for r in rows] == ["0", "1", "2"]
+    assert [r["fid"] for r in rows[:2]] == ["", ""] and rows[2]["fid"]
+    assert rows[0]["discriminator_loss"] == plain[0]["discriminator_loss"]

@@ -19,7 +19,7 @@ from conftest import ROOT
 from kerasgan.sweep import spec, stats
 
 SWEEP_PYTHON = ROOT / ".venv-sweep" / "bin" / "python"
-pytestmark = pytest.mark.skipif(not SWEEP_PYTHON.exists(), reason=".venv-sweep missing (make setup)")
+needs_sweep_env = pytest.mark.skipif(not SWEEP_PYTHON.exists(), reason=".venv-sweep missing (make setup)")
 
 BASE = {"ADV_DATA": "digits", "ADV_LIMIT": "64", "EPOCHS": "3"}
 SWEEP_FILE = """pipeline: adversarial-mnist
@@ -135,6 +135,7 @@ def test_interval_and_two_sample_test_known_answers():
     assert found.mannwhitney_p == pytest.approx(0.1, rel=1e-9)
 
 
+@needs_sweep_env
 def test_dry_run_lists_points_and_trains_nothing(sweep_file, tmp_path):
     result = make("sweep", "SWEEP=%s" % sweep_file, "SWEEP_DRY=1", out_dir=tmp_path, timeout=120)
     assert result.returncode == 0, result.stdout
@@ -146,6 +147,7 @@ def test_dry_run_lists_points_and_trains_nothing(sweep_file, tmp_path):
 
 
 # ---------------------------------------------------------------- running it
+@needs_sweep_env
 def test_sweep_on_the_local_cluster_equals_runs_trained_alone(sweep_file, tmp_path, alone):
     result = make("sweep", "SWEEP=%s" % sweep_file, out_dir=tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
@@ -177,6 +179,7 @@ def _summary(out, hidden, seed):
     return path.read_text() if path.exists() else ""
 
 
+@needs_sweep_env
 def test_sweep_killed_and_started_again_skips_finished_points(sweep_file, tmp_path, alone):
     proc = start_make("sweep", "SWEEP=%s" % sweep_file, out_dir=tmp_path, log=tmp_path / "first.log")
     assert _wait_for(lambda: any(_finished(tmp_path, h, s) for h, s in POINTS) or proc.poll() is not None)
@@ -213,6 +216,7 @@ def _worker_of(run):
     return None
 
 
+@needs_sweep_env
 def test_killing_a_worker_mid_point_still_completes_with_the_same_bytes(sweep_file, tmp_path, alone):
     port = _free_port()
     address = "tcp://127.0.0.1:%d" % port
@@ -238,3 +242,35 @@ def test_killing_a_worker_mid_point_still_completes_with_the_same_bytes(sweep_fi
                 os.killpg(proc.pid, signal.SIGKILL)
     assert_points_equal(tmp_path, alone)
     assert attempts(tmp_path, "16", "0") == 2
+
+
+@pytest.mark.parametrize("score, reason", [
+    ("{domain: digits}", "'score' must be {domain:"),
+    ("{domain: digits, n: 3}", "score n must be a number of samples >= 7"),
+])
+def test_bad_score_tables_are_refused(tmp_path, score, reason):
+    path = tmp_path / "bad.yaml"
+    path.write_text("pipeline: dcgan\ngrid: {SEED: [0]}\nscore: %s\n" % score)
+    with pytest.raises(spec.SweepError) as error:
+        spec.load(str(path))
+    assert reason in str(error.value)
+
+
+@needs_sweep_env
+def test_fidelity_sweep_scores_both_loops_and_compares_them(tmp_path):
+    """Our keras-dcgan trainer and the original's loop, one epoch each, scored by sweep-score."""
+    sweep_file = tmp_path / "fid.yaml"
+    sweep_file.write_text("pipeline: dcgan\nbase: {DCGAN_DATA: digits, BATCH: 64, EPOCHS: 1}\n"
+                          "grid: {DCGAN_LOOP: [ours, original], SEED: [0]}\ncompare: DCGAN_LOOP\n"
+                          "score: {domain: digits, n: 64}\n")
+    result = make("sweep", "SWEEP=%s" % sweep_file, out_dir=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+    with open(str(tmp_path / "sweeps" / "fid" / "results.csv"), newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["DCGAN_LOOP"], r["status"]) for r in rows] == [("ours", "finished"), ("original", "finished")]
+    assert all(float(r["final_fid"]) > 0 and r["final_precision"] != "" for r in rows)
+    original = tmp_path / "dcgan" / "fid-dcgan_loop-original-seed-0"
+    assert '"loop": "original"' in (original / "config.json").read_text()
+    assert not (original / "checkpoints").exists()     # the original's loop keeps no checkpoint
+    page = (tmp_path / "sweeps" / "fid" / "report.html").read_text()
+    assert "Two-sample comparison" in page and "final_fid" in page

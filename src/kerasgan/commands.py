@@ -33,6 +33,7 @@ COMMANDS = {
     "bench": ("kerasgan.bench.run", "time our trainers and stages next to plain reference loops; OUT_DIR/bench/<time>.json"),
     "evaluate": ("kerasgan.evaluation.cli", "FID, KID, precision/recall/density/coverage of image set A against B (OUT_DIR/evaluation/)"),
     "sweep": ("kerasgan.sweep.engine", "run every point of a sweep file on a Dask cluster (local by default); OUT_DIR/sweeps/<name>/results.csv"),
+    "sweep-score": ("kerasgan.sweep.score", "FID, KID, precision/recall of a sweep point's final generator (sweep files with score:)"),
     "sweep-report": ("kerasgan.sweep.report", "OUT_DIR/sweeps/<name>/report.html: per group mean and interval over seeds, every seed, plots"),
     "report": ("kerasgan.report", "write OUT_DIR/<pipeline>/<RUN>/report.html: every stage's counts, curves and images"),
     "fingerprint": ("kerasgan.kit.fingerprint", "SHA-256s of a run stage by stage plus the machine (write), or the first stage two runs differ at (compare)"),

@@ -170,7 +170,7 @@ def test_the_keyword_deadline_stops_a_fetch_under_way(server):
     assert (result.ok, result.reason) == (False, "keyword-deadline")
     assert elapsed < 1.0 + MARGIN
     result, elapsed = timed_fetch(downloader, server.url + "/ok/1.png", stop_at=time.monotonic() - 1)
-    assert (result.ok, result.reason, elapsed < 0.5) == (False, "keyword-deadline", True)  # never started
+    assert (result.ok, result.reason) == (False, "keyword-deadline")  # never started
 
 
 def test_trickling_urls_fail_as_timeout_and_the_others_are_saved(server, data_dir, tmp_path):

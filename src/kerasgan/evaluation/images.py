@@ -4,7 +4,8 @@
     a run             OUT_DIR/<pipeline>/<RUN>/ (or <pipeline>/<RUN>) of the domain's pipelines:
                       its samples/ (written by their generate commands; grid pictures skipped), or
                       for pix2pix the *_output.png of its latest test_<epoch>/images/
-    a dataset         real  (the domain's real data: what its feature network trains on)
+    a dataset         real  (the domain's real data, what its feature network trains on: the
+                      first REAL_DEFAULT images unless N is given)
                       targets (pix2pix: the *_target.png beside the outputs of A)
 
 Images are converted to the domain's shape (grey or RGB, resized bicubic when their side
@@ -28,6 +29,7 @@ PIPELINES = {
     "pix2pix": ("pix2pix",),
 }
 OUTPUT, TARGET = "_output", "_target"
+REAL_DEFAULT = 5000     # B=real without N: PRDC's distance matrices grow with the square of the set
 
 
 class SetError(Exception):
@@ -104,7 +106,7 @@ def load(spec, domain, seed=0, n=0, beside=None):
     None). `beside` is A's folder (for B=targets)."""
     if spec == "real":
         x, _, source = features.REAL_DATA[domain](seed)
-        return ImageSet(x[:n or None], None, source, None)
+        return ImageSet(x[:n or REAL_DEFAULT], None, source, None)
     if spec == "targets":
         if beside is None:
             raise SetError("B=targets needs A to be a pix2pix test page or run")

@@ -9,6 +9,7 @@ REAL_LIMIT of the run's training images on the domain's feature network (feature
 of its own. Off unless KERASGAN_EVAL_N (Make: EVAL_N) is set: runs without it keep their bytes.
 """
 import os
+from pathlib import Path
 
 import numpy as np
 
@@ -66,6 +67,19 @@ def grid_scorer(pipeline, real_images, seed, latent_dim, log=print):
     if not n:
         return None
     return GridScorer(DOMAIN_OF[pipeline], real_images, seed, latent_dim, n, log)
+
+
+def history(folder, base_columns, scorer):
+    """The run's History with the quality columns when it is scored now or was before; a
+    history.csv begun without them gets them (empty) instead of losing its rows on resume."""
+    from ..kit import runfolder
+    path = Path(folder) / runfolder.HISTORY
+    header = path.read_text().split("\n", 1)[0].split(",") if path.is_file() else []
+    scored_before = COLUMNS[0] in header
+    columns = list(base_columns) + (COLUMNS if scorer is not None or scored_before else [])
+    if header and columns != header and not scored_before:
+        runfolder.History(folder, columns).write(runfolder.History(folder, base_columns).read())
+    return runfolder.History(folder, columns)
 
 
 def best_by_fid(rows):

@@ -69,7 +69,7 @@ class AdversarialRun(loop.Trainer):
         self.meter = metrics.CollapseMeter(images)
         # EVAL_N: FID & co. at grid epochs; off when unset (and the run's bytes as without it)
         self.scorer = scoring.grid_scorer(config["pipeline"], images, config["seed"], config["latent_dim"], log)
-        self.history = runfolder.History(self.folder, HISTORY_COLUMNS + (scoring.COLUMNS if self.scorer else []))
+        self.history = scoring.history(self.folder, HISTORY_COLUMNS, self.scorer)
         self.fixed_z = seeds.stream(config["seed"], "grid").normal(
             size=(self.grid_size * self.grid_size, config["latent_dim"])).astype(np.float32)
         self.best_grid_epoch = None

@@ -60,6 +60,8 @@ def job(sweep, point, options):
     sweep_dir = paths.sweep_dir(sweep.name, options.out_dir)
     variables = spec.make_variables(sweep, point.settings, sweep_dir, options.out_dir)
     return {"run": point.run, "target": sweep.target, "run_folder": sweep.run_folder,
+            "sweep_file": str(sweep_dir / sweep.path.name), "score": bool(sweep.score),
+            "forward": list(options.forward),
             "out_dir": str(options.out_dir), "sweep_dir": str(sweep_dir),
             "threads": options.threads, "variables": list(options.forward) + variables}
 
@@ -105,7 +107,7 @@ def connect(address, workers):
     if address:
         return Client(address), None
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=":0", silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
 
@@ -117,12 +119,12 @@ def _progress(name, done, running, left, times, workers):
           flush=True)
 
 
-def _collect(future, item, found, failures):
+def _collect(future, item, run_dir, found, failures):
     try:
         result = future.result()
     except Exception as error:   # the point's own failure, or KilledWorker after its retries
         failures.append("%s: %s" % (item.run, error))
-        result = {"run_dir": "", "summary": {}, "seconds": 0}
+        result = {"run_dir": str(run_dir), "summary": {}, "seconds": 0}
     found[item.run] = results.row(item.settings, result)
     return result.get("seconds", 0) if not result.get("skipped") else 0
 
@@ -139,7 +141,9 @@ def execute(client, sweep, options, gpus):
         done = {future for future in pending if future.done()}
         pending -= done
         for future in done:
-            times.append(_collect(future, futures[future], found, failures))
+            item = futures[future]
+            run_dir = options.out_dir / sweep.run_folder / item.run
+            times.append(_collect(future, item, run_dir, found, failures))
         if done or time.time() - last >= PROGRESS_SECONDS or not pending:
             workers = len(client.scheduler_info().get("workers", {}))
             # a worker holds at most one point at a time: the rest of what it was given waits
@@ -150,7 +154,15 @@ def execute(client, sweep, options, gpus):
     return [found[item.run] for item in items], failures
 
 
+def record(sweep, options):
+    """The sweep file as run, beside its results (the workers read it from there)."""
+    folder = paths.sweep_dir(sweep.name, options.out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(str(sweep.path), str(folder / sweep.path.name))
+
+
 def run(sweep, options):
+    record(sweep, options)
     prepare(sweep, options)
     count, gpus = local_workers(options.threads, options.workers)
     address = options.address
@@ -172,13 +184,9 @@ def run(sweep, options):
 
 
 def main(args):
-    try:
-        sweep = spec.load(args.sweep)
-        options = Options(paths.out_dir().resolve(), args.address, max(1, args.threads),
-                          args.workers, args.forward.split())
-        if args.dry:
-            return dry_run(sweep, options) or 0
-        return run(sweep, options)
-    except spec.SweepError as error:
-        print("sweep: %s" % error, file=sys.stderr)
-        return 2
+    sweep = spec.load(args.sweep)
+    options = Options(paths.out_dir().resolve(), args.address, max(1, args.threads),
+                      args.workers, args.forward.split())
+    if args.dry:
+        return dry_run(sweep, options) or 0
+    return run(sweep, options)

@@ -73,12 +73,29 @@ def _record(state_path, seconds):
     return sum(state["attempts"])
 
 
+def _score(job, log):
+    """The point's scores (make sweep-score, once), when the sweep file asks for them."""
+    path = Path(job["sweep_dir"]) / "scores" / (job["run"] + ".json")
+    if job.get("score") and not path.is_file():
+        command = ["make", "-C", str(REPO), "--no-print-directory", "sweep-score",
+                   "SWEEP=%s" % job["sweep_file"], "RUN=%s" % job["run"],
+                   "OUT_DIR=%s" % job["out_dir"]] + list(job.get("forward", []))
+        with open(log, "ab") as handle:
+            status = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT,
+                                    env=clean_env(job["threads"], None)).returncode
+        if status != 0:
+            raise PointFailed("point %s: sweep-score exited with %d (log %s):\n%s"
+                              % (job["run"], status, log, _tail(log)))
+    return results.read_json(path) if job.get("score") else None
+
+
 def _result(job, run_dir, state_path, seconds, skipped):
     total = _record(state_path, None if skipped else seconds)
+    log = Path(job["sweep_dir"]) / "logs" / (job["run"] + ".log")
     return {"run": job["run"], "run_dir": str(run_dir), "skipped": skipped, "seconds": total,
             "finished": True,
             "summary": results.read_json(run_dir / SUMMARY) or {},
-            "history_last": results.last_row(run_dir / HISTORY)}
+            "history_last": results.last_row(run_dir / HISTORY), "scores": _score(job, log)}
 
 
 def run_point(job, gpu=None):
@@ -86,10 +103,10 @@ def run_point(job, gpu=None):
     run_dir = Path(job["out_dir"]) / job["run_folder"] / job["run"]
     sweep_dir = Path(job["sweep_dir"])
     state_path = sweep_dir / "points" / (job["run"] + ".json")
-    if finished(run_dir):
-        return _result(job, run_dir, state_path, 0, True)
     for sub in ("locks", "logs", "points"):
         (sweep_dir / sub).mkdir(parents=True, exist_ok=True)
+    if finished(run_dir):
+        return _result(job, run_dir, state_path, 0, True)
     log = sweep_dir / "logs" / (job["run"] + ".log")
     with open(sweep_dir / "locks" / (job["run"] + ".lock"), "w") as lock:
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX)   # waits for a dead worker's trainer to stop

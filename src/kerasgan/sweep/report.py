@@ -149,10 +149,6 @@ def configure(parser):
 
 
 def main(args):
-    try:
-        target = build(spec.load(args.sweep))
-    except spec.SweepError as error:
-        print("sweep-report: %s" % error)
-        return 2
+    target = build(spec.load(args.sweep))
     print("sweep-report: %s" % target)
     return 0

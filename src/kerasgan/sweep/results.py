@@ -32,11 +32,11 @@ def number(value):
     return result if math.isfinite(result) else None
 
 
-def metrics(summary, history_last):
+def metrics(summary, history_last, scores=None):
     """final_/best_ scores from summary.json's quality block (the run's EVAL_N scores at its last
     and its best-by-FID grid epoch), last_ numbers from history.csv."""
     found = {}
-    scores = (summary or {}).get("quality") or {}
+    scores = scores or (summary or {}).get("quality") or {}
     for when, prefix in (("last", "final_"), ("best_fid", "best_")):
         for name, value in sorted((scores.get(when) or {}).items()):
             if number(value) is not None:
@@ -54,7 +54,7 @@ def row(settings, result):
     status = "finished" if result.get("finished") else summary.get("status", "failed")
     out.update(run_dir=result["run_dir"], status=status,
                seconds=round(result.get("seconds") or 0.0, 1))
-    out.update(metrics(summary, result.get("history_last")))
+    out.update(metrics(summary, result.get("history_last"), result.get("scores")))
     return out
 
 

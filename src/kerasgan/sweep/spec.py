@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import UserError
+
 # pipeline: (its make target for training, the folder its runs live in under OUT_DIR)
 PIPELINES = {
     "pikachu": ("train", "pikachu"),
@@ -27,17 +29,17 @@ PIPELINES = {
     "pix2pix": ("pix2pix-train", "pix2pix"),
     "cartoon": ("cartoon-train", "cartoon"),
 }
-KEYS = ("pipeline", "target", "prepare", "base", "grid", "compare", "metrics")
+KEYS = ("pipeline", "target", "prepare", "base", "grid", "compare", "score")
 # Variables the sweep sets itself: a sweep file may not (RUN names the point, OUT_DIR is shared).
 RESERVED = ("RUN", "OUT_DIR")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 VARIABLE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
-Sweep = collections.namedtuple("Sweep", "name path pipeline target run_folder prepare base grid compare")
+Sweep = collections.namedtuple("Sweep", "name path pipeline target run_folder prepare base grid compare score")
 Point = collections.namedtuple("Point", "run settings")
 
 
-class SweepError(Exception):
+class SweepError(UserError):
     """A sweep file that can't be run: the message names the file and the reason."""
 
 
@@ -119,7 +121,18 @@ def load(path):
     if compare is not None and compare not in grid:
         _fail(path, "'compare' must name a grid variable, not %r" % compare)
     return Sweep(path.stem, path, pipeline, data.get("target") or target, run_folder,
-                 prepare, base, grid, compare)
+                 prepare, base, grid, compare, _score(path, data.get("score")))
+
+
+def _score(path, table):
+    """score: {domain: <evaluation domain>, n: <samples>}, or None."""
+    if table is None:
+        return None
+    if not isinstance(table, dict) or sorted(table) != ["domain", "n"]:
+        _fail(path, "'score' must be {domain: <digits|colour32|faces64|pix2pix>, n: <samples>}")
+    if not str(table["n"]).isdigit() or int(table["n"]) < 7:
+        _fail(path, "score n must be a number of samples >= 7")
+    return {"domain": str(table["domain"]), "n": int(table["n"])}
 
 
 def _slug(value):

@@ -22,16 +22,9 @@ setup: $(SWEEP_STAMP)
 test: | $(SWEEP_STAMP)
 
 $(SWEEP_STAMP): $(SWEEP_LOCK) docker/find-python-ingest
-	@py="$$(docker/find-python-ingest '$(INGEST_PYTHON)')"; \
-	if [ ! -x $(SWEEP_VENV)/bin/python ] || ! $(SWEEP_VENV)/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then \
-	  echo "setup: creating $(SWEEP_VENV) from $$py"; rm -rf $(SWEEP_VENV); "$$py" -m venv $(SWEEP_VENV); fi
-	$(SWEEP_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r $(SWEEP_LOCK)
-	@site="$$($(SWEEP_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"; \
-	  echo "$(abspath src)" > "$$site/kerasgan-src.pth"
-	@touch $@
-	@echo "setup: $(SWEEP_VENV) matches $(SWEEP_LOCK)"
+	$(call maintained_venv,$(SWEEP_VENV),$(SWEEP_LOCK))
 
-.PHONY: sweep sweep-report sweep-scheduler sweep-worker sweep-lock
+.PHONY: sweep sweep-report sweep-score sweep-scheduler sweep-worker sweep-lock
 sweep: | $(SWEEP_STAMP) $(LEGACY_ENV) ## run every point of SWEEP (skips finished ones, resumes stopped ones), then sweep-report
 	@test -n '$(SWEEP)' || { echo "sweep: give SWEEP=sweeps/<name>.yaml" >&2; exit 2; }
 	$(SWEEP_RUN) sweep --sweep '$(SWEEP)' --threads '$(SWEEP_THREADS)' \
@@ -42,6 +35,10 @@ sweep: | $(SWEEP_STAMP) $(LEGACY_ENV) ## run every point of SWEEP (skips finishe
 sweep-report: | $(LEGACY_ENV) ## OUT_DIR/sweeps/<stem>/report.html: mean and 95% interval over seeds per group, every seed, plots
 	@test -n '$(SWEEP)' || { echo "sweep-report: give SWEEP=sweeps/<name>.yaml" >&2; exit 2; }
 	$(LEGACY_RUN) sweep-report --sweep '$(SWEEP)'
+
+sweep-score: | $(LEGACY_ENV) ## FID, KID, precision/recall of point RUN's last generator: OUT_DIR/sweeps/<stem>/scores/<RUN>.json (sweep files with score:)
+	@test -n '$(SWEEP)' && test -n '$(RUN)' || { echo "sweep-score: give SWEEP=<file> and RUN=<point>" >&2; exit 2; }
+	$(LEGACY_RUN) sweep-score --sweep '$(SWEEP)' --run '$(RUN)'
 
 sweep-scheduler: | $(SWEEP_STAMP) ## start a Dask scheduler on this machine (port 8786) for SWEEP_ADDRESS=tcp://<this host>:8786
 	$(SWEEP_VENV)/bin/dask scheduler --port '$(SWEEP_PORT)' --no-dashboard

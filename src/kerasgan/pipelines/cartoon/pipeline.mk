@@ -9,8 +9,11 @@ GAN_EPOCHS ?=## cartoon-train: DCGAN epochs (default 25)
 ENCODER_EPOCHS ?=## cartoon-train: encoder epochs after the GAN (default 10)
 CARTOON_NF ?=## cartoon-train: base filters (default 64: z 100 -> 4x4x512 -> ... -> 64x64x3)
 CARTOON_KERNEL ?=## cartoon-train: convolution kernel side (default 5, the DCGAN paper's code; the demo's 4 is PyTorch's DCGAN)
+CARTOON_JOINT ?=## cartoon-train: weight of |G(E(x)) - x| in G's loss while the GAN trains, E alongside (default 0: the seed's order)
 ATTR ?= glasses## cartoon-arithmetic: glasses, facial_hair or name=variant (hair_color=3)
 SCALE ?=## cartoon-arithmetic: multiple of the attribute vector (default 1.0)
+INVERSION ?=## cartoon-arithmetic: encoder (E(x), the seed's) or projection (E(x) refined by Adam on the pixel error; both reported)
+PROJECT_STEPS ?=## cartoon-arithmetic: projection's Adam steps (default 200)
 IMAGES ?=## cartoon-interpolate: two image names csA,csB (default: two chosen by SEED)
 
 CARTOON_SET_OPT = $(call opt,--set,$(CARTOON_SET)) $(call opt,--synthetic-n,$(CARTOON_SYNTHETIC_N)) --seed $(SEED)
@@ -27,13 +30,14 @@ cartoon-train: cartoon-prepare | $(LEGACY_ENV) ## train the DCGAN, then the enco
 	$(LEGACY_RUN) cartoon-train $(CARTOON_SET_OPT) $(call opt,--run,$(RUN)) \
 	  $(call opt,--gan-epochs,$(GAN_EPOCHS)) $(call opt,--encoder-epochs,$(ENCODER_EPOCHS)) \
 	  $(call opt,--nf,$(CARTOON_NF)) $(call opt,--kernel,$(CARTOON_KERNEL)) \
-	  $(call opt,--batch-size,$(BATCH))
+	  $(call opt,--batch-size,$(BATCH)) $(call opt,--joint,$(CARTOON_JOINT))
 
 cartoon-generate: | $(LEGACY_ENV) ## N faces from the run's generator: OUT_DIR/cartoon/<RUN>/samples/grid.png
 	$(LEGACY_RUN) cartoon-generate $(CARTOON_RUN_OPT) $(call opt,--n,$(N))
 
 cartoon-arithmetic: | $(LEGACY_ENV) ## imgs_base.png, imgs_<ATTR>_avg.png (+SCALE v), _sub (-SCALE v) and the flip share, in <RUN>/arithmetic/<ATTR>/
-	$(LEGACY_RUN) cartoon-arithmetic $(CARTOON_RUN_OPT) --attr '$(ATTR)' $(call opt,--scale,$(SCALE)) $(call opt,--n,$(N))
+	$(LEGACY_RUN) cartoon-arithmetic $(CARTOON_RUN_OPT) --attr '$(ATTR)' $(call opt,--scale,$(SCALE)) $(call opt,--n,$(N)) \
+	  $(call opt,--inversion,$(INVERSION)) $(call opt,--steps,$(PROJECT_STEPS))
 
 cartoon-interpolate: | $(LEGACY_ENV) ## G between two images' latents: OUT_DIR/cartoon/<RUN>/interpolate/<a>_<b>.png (IMAGES=csA,csB)
 	$(LEGACY_RUN) cartoon-interpolate $(CARTOON_RUN_OPT) $(call opt,--images,$(IMAGES))
@@ -46,15 +50,17 @@ cartoon-report: | $(LEGACY_ENV) ## write OUT_DIR/cartoon/<RUN>/report.html: grid
 CARTOON_DEMO_N ?= 1500## cartoon-demo: synthetic faces
 CARTOON_DEMO_NF ?= 16## cartoon-demo: base filters (the full DCGAN's 64 is ~6x slower per image here)
 CARTOON_DEMO_GAN_EPOCHS ?= 14## cartoon-demo: DCGAN epochs (batch 16: ~1,300 steps)
-CARTOON_DEMO_ENCODER_EPOCHS ?= 8## cartoon-demo: encoder epochs
+CARTOON_DEMO_ENCODER_EPOCHS ?= 2## cartoon-demo: encoder epochs after the GAN (E already trains alongside it: CARTOON_DEMO_JOINT)
+CARTOON_DEMO_JOINT ?= 10## cartoon-demo: CARTOON_JOINT of the demo (G also learns to redraw the real faces E encodes)
+CARTOON_DEMO_PROJECT_STEPS ?= 100## cartoon-demo: projection steps (the arithmetic reports the encoder and the projection)
 CARTOON_DEMO_MAKE = $(DEMO_MAKE) CARTOON_SET=synthetic CARTOON_SYNTHETIC_N=$(CARTOON_DEMO_N)
 
 .PHONY: cartoon-demo
-cartoon-demo: setup ## synthetic faces -> DCGAN + encoder (NF 16, kernel 4, batch 16) -> add/remove glasses with the flip share -> report, offline (< 5 min)
+cartoon-demo: setup ## synthetic faces -> DCGAN + encoder (NF 16, kernel 4, batch 16, joint) -> add/remove glasses (encoder and projection) with the flip shares -> report, offline (< 5 min)
 	$(call demo_begin,cartoon-demo)
 	$(CARTOON_DEMO_MAKE) cartoon-train CARTOON_NF=$(CARTOON_DEMO_NF) CARTOON_KERNEL=4 BATCH=16 \
-	  GAN_EPOCHS=$(CARTOON_DEMO_GAN_EPOCHS) ENCODER_EPOCHS=$(CARTOON_DEMO_ENCODER_EPOCHS)
-	$(CARTOON_DEMO_MAKE) cartoon-arithmetic ATTR=glasses N=16
+	  GAN_EPOCHS=$(CARTOON_DEMO_GAN_EPOCHS) ENCODER_EPOCHS=$(CARTOON_DEMO_ENCODER_EPOCHS) CARTOON_JOINT=$(CARTOON_DEMO_JOINT)
+	$(CARTOON_DEMO_MAKE) cartoon-arithmetic ATTR=glasses N=16 INVERSION=projection PROJECT_STEPS=$(CARTOON_DEMO_PROJECT_STEPS)
 	$(CARTOON_DEMO_MAKE) cartoon-interpolate
 	$(CARTOON_DEMO_MAKE) cartoon-generate N=64
 	$(CARTOON_DEMO_MAKE) cartoon-report

@@ -24,6 +24,43 @@ def _share(figure):
     return "%.0f%% (%d of %d)" % (100.0 * figure["flipped"] / figure["of"], figure["flipped"], figure["of"])
 
 
+def _pct(value):
+    return "%.0f%%" % (100 * value) if number(value) is not None else None
+
+
+def _inversion_rows(attr, name, figures):
+    """One inversion's figures: the flips, the reconstructions' label and pixel distance."""
+    return [
+        ("%s: added (reconstructions without %s that have it after + v)" % (name, attr), _share(figures.get("added"))),
+        ("%s: removed (reconstructions with %s that lose it after - v)" % (name, attr), _share(figures.get("removed"))),
+        ("%s: reconstructions G(z) that keep the image's label" % name, _pct(figures.get("reconstructions_keep_label"))),
+        ("%s: mean |G(z) - x| in pixels (-1..1)" % name, "%.3f" % figures["reconstruction_l1"]
+         if number(figures.get("reconstruction_l1")) is not None else None)]
+
+
+def _figures_table(meta, attr):
+    classifier, recovery = meta.get("classifier") or {}, meta.get("recovery") or {}
+    inversions = meta.get("inversions") or {meta.get("inversion", "encoder"): meta}
+    rows = []
+    for name in sorted(inversions, key=lambda k: k != "encoder"):
+        rows += _inversion_rows(attr, "E(x)" if name == "encoder" else "projection from E(x)", inversions[name])
+    rows += [
+        ("encoder: latent recovery |E(G(z)) - z|^2 / |z|^2, cosine",
+         "%.3f, %.3f" % (recovery["recovery_error"], recovery["recovery_cosine"])
+         if number(recovery.get("recovery_error")) is not None else None),
+        ("classifier: held-out accuracy on the set",
+         "%.3f" % classifier["held_out_accuracy"] if number(classifier.get("held_out_accuracy")) is not None else None),
+        ("images with / without %s" % attr, "%s / %s" % (meta.get("images_with"), meta.get("images_without"))),
+        ("|v| (attribute vector's norm)", "%.3f" % meta["vector_norm"] if number(meta.get("vector_norm")) is not None else None)]
+    parts = [table(rows, ("figure", "value"))]
+    scaled = [("%s, scale %s" % (name, k), "added %s; removed %s" % (_share(v.get("added")), _share(v.get("removed"))))
+              for name, figures in sorted(inversions.items()) for k, v in
+              sorted((figures.get("by_scale") or {}).items(), key=lambda kv: float(kv[0]))]
+    if scaled:
+        parts += ["<p>The same figures at other multiples of v:</p>", table(scaled, ("", "flip shares"))]
+    return parts
+
+
 def arithmetic(ctx):
     """Seed 002's result: base images, the attribute added and subtracted, and the proof."""
     parts = ["<h2>Latent attribute arithmetic (make cartoon-arithmetic)</h2>"]
@@ -33,33 +70,25 @@ def arithmetic(ctx):
     for folder in folders:
         meta = read_json(folder / "arithmetic.json") or {}
         attr = meta.get("attribute", folder.name)
-        classifier = meta.get("classifier") or {}
-        parts.append("<h3>%s, scale %s, %s base images per group</h3>"
-                     % (esc(attr), esc(meta.get("scale")), esc(meta.get("n"))))
-        parts.append(table([
-            ("added: reconstructions without %s that have it after + v" % attr, _share(meta.get("added"))),
-            ("removed: reconstructions with %s that lose it after - v" % attr, _share(meta.get("removed"))),
-            ("reconstructions G(E(x)) that keep the image's label", "%.0f%%" % (100 * meta["reconstructions_keep_label"])
-             if number(meta.get("reconstructions_keep_label")) is not None else None),
-            ("classifier: held-out accuracy on the set",
-             "%.3f" % classifier["held_out_accuracy"] if number(classifier.get("held_out_accuracy")) is not None else None),
-            ("images with / without %s" % attr, "%s / %s" % (meta.get("images_with"), meta.get("images_without"))),
-            ("|v| (attribute vector's norm)", "%.3f" % meta["vector_norm"] if number(meta.get("vector_norm")) is not None else None),
-        ], ("figure", "value")))
-        by_scale = meta.get("by_scale") or {}
-        if by_scale:
-            parts.append("<p>The same figures at other multiples of v:</p>")
-            parts.append(table([("scale %s" % k, "added %s; removed %s" % (_share(v.get("added")), _share(v.get("removed"))))
-                                for k, v in sorted(by_scale.items(), key=lambda kv: float(kv[0]))],
-                               ("", "flip shares")))
-        slug = folder.name
-        shown = [("imgs_originals.png", "originals x (without)"), ("imgs_base.png", "imgs_base: G(E(x))"),
-                 ("imgs_%s_avg.png" % slug, "G(E(x) + v)"), ("imgs_%s_sub.png" % slug, "G(E(x) - v)"),
-                 ("with_originals.png", "originals (with)"), ("with_base.png", "G(E(x))"),
-                 ("with_removed.png", "G(E(x) - v)")]
-        shown = [(folder / name, caption) for name, caption in shown if (folder / name).is_file()]
-        parts.append('<div class="row">%s</div>' % "".join(_figure(ctx, p, c, 200) for p, c in shown))
+        inversion = meta.get("inversion", "encoder")
+        parts.append("<h3>%s, scale %s, %s base images per group; latents by %s</h3>"
+                     % (esc(attr), esc(meta.get("scale")), esc(meta.get("n")),
+                        "the encoder E(x)" if inversion == "encoder"
+                        else "projection (%s steps from E(x))" % esc(meta.get("projection_steps"))))
+        parts += _figures_table(meta, attr)
+        shown = [(folder, "")] + [(folder / k, k + ": ") for k in sorted(meta.get("inversions") or {}) if k != inversion]
+        for where, prefix in shown:
+            parts.append(_grids(ctx, where, folder.name, prefix))
     return parts
+
+
+def _grids(ctx, folder, slug, prefix):
+    shown = [("imgs_originals.png", "originals x (without)"), ("imgs_base.png", "imgs_base: G(z)"),
+             ("imgs_%s_avg.png" % slug, "G(z + v)"), ("imgs_%s_sub.png" % slug, "G(z - v)"),
+             ("with_originals.png", "originals (with)"), ("with_base.png", "G(z)"),
+             ("with_removed.png", "G(z - v)")]
+    shown = [(folder / name, prefix + caption) for name, caption in shown if (folder / name).is_file()]
+    return '<div class="row">%s</div>' % "".join(_figure(ctx, p, c, 200) for p, c in shown)
 
 
 def encoder(ctx):
@@ -70,6 +99,10 @@ def encoder(ctx):
         parts.append("<p>Objective: %s x mean (E(G(z)) - z)^2 (latent regression on G's samples) + %s x "
                      "mean |G(E(x)) - x| (reconstruction of real images through the frozen G).</p>"
                      % (esc(objective.get("latent_regression")), esc(objective.get("reconstruction_l1"))))
+    if (ctx.config or {}).get("joint"):
+        parts.append("<p>Joint: E trained alongside the GAN too, and G's loss had %s x mean |G(E(x)) - x| "
+                     "(CARTOON_JOINT), so that G learns to redraw the real faces E encodes.</p>"
+                     % esc(ctx.config["joint"]))
     if recovery:
         parts.append(table([("relative latent recovery error |E(G(z)) - z|^2 / |z|^2", "%.3f" % recovery["recovery_error"]),
                             ("mean cosine(E(G(z)), z)", "%.3f" % recovery["recovery_cosine"]),

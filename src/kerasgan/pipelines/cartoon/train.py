@@ -1,7 +1,7 @@
 """`make cartoon-train`: seed 002's Cartoon Set DCGAN, then its encoder; resumable and exact.
 
     make cartoon-train [RUN=default] [CARTOON_SET=synthetic|FOLDER] [GAN_EPOCHS=25]
-                       [ENCODER_EPOCHS=10] [NF=64] [BATCH=64] [SEED=0]
+                       [ENCODER_EPOCHS=10] [NF=64] [BATCH=64] [CARTOON_JOINT=0] [SEED=0]
 
 Phase 1 (epochs 0 .. GAN_EPOCHS-1): the DCGAN (models.py), Adam(2e-4, beta1 0.5) for both, batch 64,
 per batch one D step on real and generated images (separate batches, so separate batch-norm
@@ -13,6 +13,9 @@ beta1 0.5), two terms per batch (docs/cartoon.md#fidelity-notes says why both):
                        ones G draws back: the arithmetic starts from real images)
 G runs in inference mode there (moving batch-norm statistics), as it does when the arithmetic
 draws; E has no batch norm.
+JOINT=w > 0 (not the seed's order; docs/cartoon-arithmetic.md): E also takes its step in every
+GAN batch, and G's loss gains w x mean |G(E(x)) - x|, so that G learns to redraw every real face
+E encodes instead of only those D likes best (a face G can't draw can't be edited).
 
 Every random number (shuffles, latents) comes from the checkpointed numpy stream "train"; one
 checkpoint (kit.checkpoint) holds G, D, E and their three optimizers, the epoch and the RNG, so a
@@ -42,6 +45,7 @@ DEFAULTS = {
     "seed": 0,
     "save_every": 1,        # grid + checkpoint every N epochs
     "synthetic_n": sets.SYNTHETIC_N,
+    "joint": 0.0,           # 0: the seed's two phases; > 0: E trains with the GAN (see build)
 }
 LR, BETA_1 = 2e-4, 0.5
 LAMBDA_RECONSTRUCTION = 1.0
@@ -69,6 +73,9 @@ def configure(parser):
     parser.add_argument("--nf", type=int, default=d["nf"], help="base filters (64: 4x4x512 first block)")
     parser.add_argument("--kernel", type=int, default=d["kernel"], help="convolution kernel side (5)")
     parser.add_argument("--seed", type=int, default=d["seed"], help="the one seed of the run")
+    parser.add_argument("--joint", type=float, default=d["joint"],
+                        help="weight of |G(E(x)) - x| in G's loss while the GAN trains, E learning "
+                             "alongside (0: the seed's order, E only after the GAN)")
     parser.add_argument("--save-every", type=int, default=d["save_every"], help="grid + checkpoint every N epochs")
     parser.add_argument("--dry-run", action="store_true", help="print the resolved config and stop")
 
@@ -95,6 +102,8 @@ def resolve_config(args, images, table, source):
             raise TrainError("%s must be at least 1" % name.upper())
     if args.gan_epochs < 0 or args.encoder_epochs < 0 or args.gan_epochs + args.encoder_epochs < 1:
         raise TrainError("GAN_EPOCHS and ENCODER_EPOCHS: at least one epoch in all")
+    if args.joint < 0:
+        raise TrainError("JOINT must be 0 or more")
     if len(images) < args.batch_size:
         raise TrainError("%d images but a batch of %d: use a smaller BATCH" % (len(images), args.batch_size))
     return {
@@ -105,6 +114,7 @@ def resolve_config(args, images, table, source):
         "latent_dim": models.LATENT_DIM, "latent": "normal(0, 1)", "save_every": args.save_every,
         "optimizer": {"name": "Adam", "lr": LR, "beta_1": BETA_1},
         "encoder_objective": {"latent_regression": 1.0, "reconstruction_l1": LAMBDA_RECONSTRUCTION},
+        "joint": args.joint,
         "threads": determinism.configured_threads(),
         "data": {"images": int(len(images)), "sha256": dataset.digest(images, table),
                  "kind": source["kind"], "side": dataset.SIDE},
@@ -133,7 +143,9 @@ def build(config):
     """G, D, E, their Adams and three train functions: the one place where they are wired.
 
     d_step([z, x, 1]) -> [real, fake]: D's cross-entropy on a real and a generated batch; moves D.
-    g_step([z, 1])    -> [g]: G's cross-entropy against D's "real"; moves G (and its BN statistics).
+    g_step([z, x, 1]) -> [g]: G's cross-entropy against D's "real" (+ joint x mean |G(E(x)) - x|,
+                         so that G learns to draw every real face, not only those D likes best);
+                         moves G (and its BN statistics).
     e_step([z, x, 0]) -> [latent, reconstruction]: moves E only; learning phase 0 = G in inference.
     """
     import keras.backend as K
@@ -153,13 +165,15 @@ def build(config):
     loss_latent = K.mean(K.square(encoder(fake) - z))
     loss_reconstruction = K.mean(K.abs(generator(encoder(x)) - x))
     loss_e = loss_latent + LAMBDA_RECONSTRUCTION * loss_reconstruction
+    if config.get("joint"):
+        loss_g = loss_g + config["joint"] * loss_reconstruction
     opts = {name: Adam(LR, beta_1=BETA_1) for name in FINAL_MODELS}
     phase = K.learning_phase()
     return {
         "generator": generator, "discriminator": discriminator, "encoder": encoder, "opts": opts,
         "d_step": K.function([z, x, phase], [loss_real, loss_fake], updates=opts["discriminator"].get_updates(
             loss=loss_real + loss_fake, params=discriminator.trainable_weights)),
-        "g_step": K.function([z, phase], [loss_g], updates=opts["generator"].get_updates(
+        "g_step": K.function([z, x, phase], [loss_g], updates=opts["generator"].get_updates(
             loss=loss_g, params=generator.trainable_weights) + g_bn_updates),
         "e_step": K.function([z, x, phase], [loss_latent, loss_reconstruction],
                              updates=opts["encoder"].get_updates(loss=loss_e, params=encoder.trainable_weights)),
@@ -210,14 +224,15 @@ class _Run(object):
             z = rng.normal(size=(batch, latent)).astype(np.float32)
             if gan:
                 real_loss, fake_loss = self.net["d_step"]([z, real, 1])
-                g_loss, = self.net["g_step"]([z, 1])
+                g_loss, = self.net["g_step"]([z, real, 1])
                 totals[:3] += (real_loss, fake_loss, g_loss)
-            else:
+            if not gan or config.get("joint"):
                 totals[3:] += self.net["e_step"]([z, real, 0])
         means = totals / config["batches_per_epoch"]
         row = {"epoch": epoch}
+        trained = (gan,) * 3 + (not gan or bool(config.get("joint")),) * 2
         for i, key in enumerate(LOSS_COLUMNS):
-            row[key] = float(means[i]) if (i < 3) == gan else None
+            row[key] = float(means[i]) if trained[i] else None
         return row
 
     def grid(self, epoch, row):
@@ -261,10 +276,12 @@ class _Run(object):
 
 
 def _describe(row):
+    parts = []
     if row["g_loss"] is not None:
-        text = "D real %.3f fake %.3f  G %.3f" % (row["d_loss_real"], row["d_loss_fake"], row["g_loss"])
-    else:
-        text = "E latent %.4f reconstruction %.4f" % (row["e_loss_latent"], row["e_loss_reconstruction"])
+        parts.append("D real %.3f fake %.3f  G %.3f" % (row["d_loss_real"], row["d_loss_fake"], row["g_loss"]))
+    if row["e_loss_latent"] is not None:
+        parts.append("E latent %.4f reconstruction %.4f" % (row["e_loss_latent"], row["e_loss_reconstruction"]))
+    text = "  ".join(parts)
     if row.get("diversity") is not None:
         text += "  diversity %.3f" % row["diversity"]
     if row.get("recovery_error") is not None:

@@ -30,12 +30,17 @@ def configure(parser):
                         help="<epoch>_<index>.png every N batches (original 20)")
     parser.add_argument("--quality-n", type=int, default=d["quality_n"],
                         help="samples judged by the digit classifier at each epoch's end")
+    parser.add_argument("--loop", default="ours", choices=("ours", "original"),
+                        help="train: ours (resumable, quality figures) or the original's loop as written")
 
 
 def main(args):
     if args.mode == "train":
         if args.nice:
             raise UserError("--nice only applies to --mode generate")
+        if args.loop == "original":
+            from . import original
+            return original.main(args)
         return train.main(args)
     generate.generate(args.run, args.batch_size, args.nice, args.seed,
                       log=lambda *a: print(*a, flush=True))

@@ -8,6 +8,7 @@ DCGAN_PATH ?=## dcgan-train: a folder of one's own images instead (grey, resized
 DCGAN_SAVE_EVERY ?=## dcgan-train: weights + checkpoint every N batches (default 10, the original's)
 DCGAN_GRID_EVERY ?=## dcgan-train: <epoch>_<index>.png every N batches (default 20, the original's)
 DCGAN_QUALITY_N ?=## dcgan-train: samples the digit classifier judges at each epoch's end (default 1000)
+DCGAN_LOOP ?=## dcgan-train: ours (default: resumable, quality figures) or original (keras-dcgan's loop as written: no resume)
 
 DCGAN_RUN_OPT = $(call opt,--run,$(RUN)) --seed $(SEED)
 
@@ -16,7 +17,8 @@ dcgan-train: | $(LEGACY_ENV) ## train keras-dcgan into OUT_DIR/dcgan/<RUN>/ (sam
 	$(LEGACY_RUN) dcgan --mode train $(DCGAN_RUN_OPT) $(call opt,--batch_size,$(BATCH)) \
 	  $(call opt,--epochs,$(EPOCHS)) $(call opt,--data,$(DCGAN_DATA)) \
 	  $(call opt,--path,$(DCGAN_PATH)) $(call opt,--save-every,$(DCGAN_SAVE_EVERY)) \
-	  $(call opt,--grid-every,$(DCGAN_GRID_EVERY)) $(call opt,--quality-n,$(DCGAN_QUALITY_N))
+	  $(call opt,--grid-every,$(DCGAN_GRID_EVERY)) $(call opt,--quality-n,$(DCGAN_QUALITY_N)) \
+	  $(call opt,--loop,$(DCGAN_LOOP))
 
 dcgan-generate: | $(LEGACY_ENV) ## OUT_DIR/dcgan/<RUN>/generated_image.png from the latest weights (BATCH=, NICE=1)
 	$(LEGACY_RUN) dcgan --mode generate $(DCGAN_RUN_OPT) $(call opt,--batch_size,$(BATCH)) \
