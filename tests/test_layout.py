@@ -106,7 +106,8 @@ def test_each_make_variable_is_defined_once_with_help():
         assert names[shared] == 1, shared
     listed = [line.split()[0] for line in make("help").stdout.splitlines()
               if re.match(r"^  [A-Z][A-Z0-9_]* ", line)]
-    assert len(listed) == len(set(listed)) == sum(names.values()) == 109
+    # every name once, each with its help line (the count itself grows with each include)
+    assert len(listed) == len(set(listed)) == sum(names.values())
 
 
 def test_one_option_macro_and_no_private_demo_folders():
