@@ -128,7 +128,7 @@ def test_generate_writes_samples(workspace, reference):
     assert len(list(samples.glob("sample-*.png"))) == 9 and (samples / "grid.png").is_file()
     result = run_cli("adversarial-mnist", "--mode", "generate", "--run", "nothing",
                      env=env_for(data, out), check=False)
-    assert result.returncode == 2 and "train first" in result.stderr
+    assert result.returncode == 2 and "train it first" in result.stderr
 
 
 def test_cifar10_trains_on_a_batches_folder_with_either_batchnorm_axis(workspace):

@@ -125,8 +125,8 @@ def test_make_evaluate_needs_a_and_domain_and_passes_its_variables():
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
     assert missing.returncode == 2 and "give A=" in missing.stderr
     dry = subprocess.run(["make", "--no-print-directory", "-n", "-C", str(ROOT), "evaluate", "A=gen", "DOMAIN=faces64",
-                          "N=50", "FEATURES_OUT=f.npz", "INCEPTION=i.pb", "INCEPTION_SHA256=ab", "SEED=3"],
+                          "N=50", "INCEPTION=i.pb", "INCEPTION_SHA256=ab", "SEED=3"],
                          stdout=subprocess.PIPE, universal_newlines=True, timeout=120, check=True).stdout
     for words in ("--a 'gen'", "--b 'real'", "--domain 'faces64'", "--seed 3", "--n '50'",
-                  "--features-out 'f.npz'", "--inception 'i.pb'", "--inception-sha256 'ab'"):
+                  "--inception 'i.pb'", "--inception-sha256 'ab'"):
         assert words in dry, words

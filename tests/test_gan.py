@@ -226,7 +226,8 @@ def test_generate_nice_keeps_the_highest_scored_samples(workspace, reference, mo
     monkeypatch.setenv("KERASGAN_OUT_DIR", str(out))
     from keras.models import load_model
     from PIL import Image
-    from kerasgan.pipelines.pikachu.generate import GenerateError, generate, sample_latents
+    from kerasgan.errors import UserError
+    from kerasgan.pipelines.pikachu.generate import generate, sample_latents
     from kerasgan.kit.grids import to_uint8
 
     folder, _ = reference
@@ -253,7 +254,7 @@ def test_generate_nice_keeps_the_highest_scored_samples(workspace, reference, mo
     summary = json.loads((folder / "summary.json").read_text())
     assert best["epoch"] == summary["best_epoch"]
     assert len(list(samples.glob("sample-*.png"))) == 3
-    with pytest.raises(GenerateError, match="available"):
+    with pytest.raises(UserError, match="available"):
         generate("ref", n=3, epoch="1" if summary["best_epoch"] != 1 else "3", log=lambda *a: None)
 
 

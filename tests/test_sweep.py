@@ -242,3 +242,35 @@ def test_killing_a_worker_mid_point_still_completes_with_the_same_bytes(sweep_fi
                 os.killpg(proc.pid, signal.SIGKILL)
     assert_points_equal(tmp_path, alone)
     assert attempts(tmp_path, "16", "0") == 2
+
+
+@pytest.mark.parametrize("score, reason", [
+    ("{domain: digits}", "'score' must be {domain:"),
+    ("{domain: digits, n: 3}", "score n must be a number of samples >= 7"),
+])
+def test_bad_score_tables_are_refused(tmp_path, score, reason):
+    path = tmp_path / "bad.yaml"
+    path.write_text("pipeline: dcgan\ngrid: {SEED: [0]}\nscore: %s\n" % score)
+    with pytest.raises(spec.SweepError) as error:
+        spec.load(str(path))
+    assert reason in str(error.value)
+
+
+@needs_sweep_env
+def test_fidelity_sweep_scores_both_loops_and_compares_them(tmp_path):
+    """Our keras-dcgan trainer and the original's loop, one epoch each, scored by sweep-score."""
+    sweep_file = tmp_path / "fid.yaml"
+    sweep_file.write_text("pipeline: dcgan\nbase: {DCGAN_DATA: digits, BATCH: 64, EPOCHS: 1}\n"
+                          "grid: {DCGAN_LOOP: [ours, original], SEED: [0]}\ncompare: DCGAN_LOOP\n"
+                          "score: {domain: digits, n: 64}\n")
+    result = make("sweep", "SWEEP=%s" % sweep_file, out_dir=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+    with open(str(tmp_path / "sweeps" / "fid" / "results.csv"), newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["DCGAN_LOOP"], r["status"]) for r in rows] == [("ours", "finished"), ("original", "finished")]
+    assert all(float(r["final_fid"]) > 0 and r["final_precision"] != "" for r in rows)
+    original = tmp_path / "dcgan" / "fid-dcgan_loop-original-seed-0"
+    assert '"loop": "original"' in (original / "config.json").read_text()
+    assert not (original / "checkpoints").exists()     # the original's loop keeps no checkpoint
+    page = (tmp_path / "sweeps" / "fid" / "report.html").read_text()
+    assert "Two-sample comparison" in page and "final_fid" in page

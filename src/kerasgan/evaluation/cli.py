@@ -6,7 +6,7 @@ with INCEPTION=<classify_image_graph_def.pb>. For pix2pix, when A and B pair by 
 page against B=targets), L1, PSNR and SSIM of the pairs too. Prints the figures and writes
 
     OUT_DIR/evaluation/<domain>-<A>-vs-<B>/evaluation.json
-    FEATURES_OUT=<file.npz>: the two feature arrays (a, b), to recompute the figures elsewhere
+    --features-out <file.npz>: the two feature arrays (a, b), to recompute the figures elsewhere
 
 Exit status 2 on bad input (the message names the file and the reason).
 """

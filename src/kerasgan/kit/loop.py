@@ -123,6 +123,10 @@ class Trainer(object):
     def summary(self, status):
         """summary.json with this status."""
 
+    def timelapse(self):
+        """timelapse.gif of the grids (default: epoch-<n>.png in epoch order)."""
+        make_timelapse(self.folder)
+
     def done_message(self):
         return "outputs in %s" % self.folder
 
@@ -205,7 +209,7 @@ def loop(trainer, writer, stop):
         if stop.requested:
             log("%s: stopped at %s; `%s RUN=%s` (same settings) resumes"
                 % (trainer.name, trainer.where(step), trainer.command, trainer.config["run"]))
-            make_timelapse(trainer.folder)
+            trainer.timelapse()
             trainer.summary("interrupted")
             return 128 + stop.signum
     return 0
@@ -258,7 +262,7 @@ def finish(trainer):
     for name, model in trainer.final_models():
         with atomic_path(trainer.folder / name) as tmp:
             model.save(str(tmp))
-    make_timelapse(trainer.folder)
+    trainer.timelapse()
     trainer.summary("finished")
     save(trainer, trainer.steps() - 1, False, {FINISHED: True})
     log("%s: done; %s" % (trainer.name, trainer.done_message()))

@@ -107,7 +107,7 @@ def connect(address, workers):
     if address:
         return Client(address), None
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=":0", silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
 
@@ -119,12 +119,12 @@ def _progress(name, done, running, left, times, workers):
           flush=True)
 
 
-def _collect(future, item, found, failures):
+def _collect(future, item, run_dir, found, failures):
     try:
         result = future.result()
     except Exception as error:   # the point's own failure, or KilledWorker after its retries
         failures.append("%s: %s" % (item.run, error))
-        result = {"run_dir": "", "summary": {}, "seconds": 0}
+        result = {"run_dir": str(run_dir), "summary": {}, "seconds": 0}
     found[item.run] = results.row(item.settings, result)
     return result.get("seconds", 0) if not result.get("skipped") else 0
 
@@ -141,7 +141,9 @@ def execute(client, sweep, options, gpus):
         done = {future for future in pending if future.done()}
         pending -= done
         for future in done:
-            times.append(_collect(future, futures[future], found, failures))
+            item = futures[future]
+            run_dir = options.out_dir / sweep.run_folder / item.run
+            times.append(_collect(future, item, run_dir, found, failures))
         if done or time.time() - last >= PROGRESS_SECONDS or not pending:
             workers = len(client.scheduler_info().get("workers", {}))
             # a worker holds at most one point at a time: the rest of what it was given waits

@@ -51,6 +51,7 @@ def score(sweep, run, out_dir=None):
     result = {"last": {k: float(v) for k, v in figures.items()}, "n": n, "real": source,
               "feature_network": net.describe(), "run_dir": str(run_dir)}
     target = paths.sweep_dir(sweep.name, out_dir) / SCORES / (run + ".json")
+    target.parent.mkdir(parents=True, exist_ok=True)
     write_json(target, result)
     return target
 

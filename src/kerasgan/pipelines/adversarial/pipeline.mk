@@ -5,16 +5,13 @@
 # RUN, EPOCHS, N, EPOCH (last or best) and DEMO_DIR: the Makefile's shared run variables.
 
 ADV_DATA ?=## adversarial-*-train: mnist|digits|FILE.npz (MNIST) or cifar10|emoji|FOLDER (CIFAR-10); default mnist / cifar10 (Keras download)
-ADV_SAVE_EVERY ?=## adversarial-*-train: grid + checkpoint every N epochs (default 1: a grid per epoch, as the examples)
 ADV_LIMIT ?=## adversarial-*-train: train on the first N images only (default 0: all)
 ADV_PER_CLASS ?=## adversarial-cifar10-train: emoji data, augmented images per class of 10 (default 40)
 ADV_HIDDEN ?=## adversarial-mnist-train: widest dense layer (default 1024, the original's)
-ADV_NCH ?=## adversarial-cifar10-train: channels nch (default 256, the original's)
-ADV_KERNEL ?=## adversarial-cifar10-train: kernel size h (default 5, the original's)
 ADV_BN_AXIS ?=## adversarial-cifar10-train: channels (fixed, default) or rows (the original's axis=1 on TensorFlow)
 
 ADV_TRAIN_OPTS = --seed $(SEED) $(call opt,--run,$(RUN)) $(call opt,--epochs,$(EPOCHS)) \
-  $(call opt,--data,$(ADV_DATA)) $(call opt,--save-every,$(ADV_SAVE_EVERY)) \
+  $(call opt,--data,$(ADV_DATA)) $(call opt,--save-every,$(SAVE_EVERY)) \
   $(call opt,--limit,$(ADV_LIMIT)) $(call opt,--per-class,$(ADV_PER_CLASS))
 ADV_GENERATE_OPTS = --mode generate --seed $(SEED) $(call opt,--run,$(RUN)) \
   $(call opt,--n,$(N)) $(call opt,--epoch,$(EPOCH))
@@ -31,8 +28,8 @@ adversarial-mnist-report: | $(LEGACY_ENV) ## write OUT_DIR/adversarial-mnist/<RU
 	$(LEGACY_RUN) report --pipeline adversarial-mnist $(call opt,--run,$(RUN))
 
 adversarial-cifar10-train: | $(LEGACY_ENV) ## train the convolutional CIFAR-10 GAN into OUT_DIR/adversarial-cifar10/<RUN>/ (same RUN resumes)
-	$(LEGACY_RUN) adversarial-cifar10 $(ADV_TRAIN_OPTS) $(call opt,--nch,$(ADV_NCH)) \
-	  $(call opt,--kernel,$(ADV_KERNEL)) $(call opt,--bn-axis,$(ADV_BN_AXIS))
+	$(LEGACY_RUN) adversarial-cifar10 $(ADV_TRAIN_OPTS) $(call opt,--nch,$(NCH)) \
+	  $(call opt,--kernel,$(KERNEL)) $(call opt,--bn-axis,$(ADV_BN_AXIS))
 
 adversarial-cifar10-generate: | $(LEGACY_ENV) ## sample a CIFAR-10 run into OUT_DIR/adversarial-cifar10/<RUN>/samples/ (N=, EPOCH=)
 	$(LEGACY_RUN) adversarial-cifar10 $(ADV_GENERATE_OPTS)
@@ -57,7 +54,7 @@ adversarial-mnist-demo: | $(LEGACY_ENV) ## the dense MNIST GAN offline on the em
 
 adversarial-cifar10-demo: | $(LEGACY_ENV) ## the CIFAR-10 GAN offline on 10 classes of emoji into DEMO_DIR/adversarial-cifar10/demo/ + report (< 5 min)
 	$(call demo_begin,adversarial-cifar10-demo)
-	$(DEMO_MAKE) adversarial-cifar10-train ADV_DATA=emoji ADV_NCH=32 EPOCHS=$(ADV_DEMO_CIFAR10_EPOCHS)
+	$(DEMO_MAKE) adversarial-cifar10-train ADV_DATA=emoji NCH=32 EPOCHS=$(ADV_DEMO_CIFAR10_EPOCHS)
 	$(DEMO_MAKE) adversarial-cifar10-generate N=100
 	$(DEMO_MAKE) adversarial-cifar10-report
 	$(call demo_end,adversarial-cifar10-demo,adversarial-cifar10,report=report.html samples=samples/grid.png)

@@ -300,6 +300,9 @@ class _Run(loop.Trainer):
         epoch, index = self.losses[:2]
         return {"epoch": epoch, "batch": index, "totals": [float(t) for t in self.totals]}
 
+    def timelapse(self):
+        make_timelapse(self.folder)
+
     def summary(self, status):
         _summary(self, status)
 

@@ -78,9 +78,6 @@ label: | $(LEGACY_ENV) ## local page (127.0.0.1:PORT) to click reshaped/ images 
 # Empty defaults here mean "the Python default" (kerasgan/pipelines/pikachu/train.py, DEFAULTS table).
 # RUN, EPOCHS, SIZE (a multiple of 8), N, NICE, EPOCH (best, the default here) and DEMO_DIR:
 # the Makefile's shared run variables.
-SAVE_EVERY ?=## train: grid + metrics + checkpoint every N epochs (default 100, the original's)
-NCH ?=## train: generator/discriminator channels (default 512; 16 or less for a quick try)
-KERNEL ?=## train: kernel size h of every convolution (default 7)
 DROPOUT ?=## train: SpatialDropout2D rate, not recoverable from the original (default 0.5)
 DETERMINISTIC ?=## train: 1 = TF_CUDNN_DETERMINISTIC + tensorflow-determinism (GPU; CPU is exact anyway)
 TRAIN_DIR ?=## train: folder of training images (default DATA_DIR/predicted/)
