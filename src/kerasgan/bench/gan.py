@@ -158,13 +158,14 @@ def fingerprint(params):
     """Not a timing: `epochs` epochs of make train's _Run -> every epoch's losses and a digest of
     the final weights, for comparing session settings (tests/test_speed.py)."""
     import hashlib
+    from ..kit import loop
     from ..pipelines.pikachu import train
     images = synthetic_images(params["seed"], params["images"], params.get("size", 32))
     config = _config(params, len(images))
     with tempfile.TemporaryDirectory(prefix="kerasgan-bench-") as folder:
         run = train._Run(config, images, folder)
         loop.prepare(run, None)
-        losses = [run.train_epoch() for _ in range(params["epochs"])]
+        losses = [run.train_epoch(epoch) for epoch in range(params["epochs"])]
     digest = hashlib.sha256()
     for model in (run.generator, run.discriminator):
         for weights in model.get_weights():
