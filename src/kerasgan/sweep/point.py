@@ -6,7 +6,6 @@ skipped; an interrupted one is resumed by the trainer itself (same RUN resumes).
 keeps two workers (or a dead worker's leftover trainer and its retry) out of one run folder.
 """
 import fcntl
-import json
 import os
 import subprocess
 import sys

@@ -6,11 +6,10 @@ N samples of the run's last generator.h5 from the "evaluate" stream of seed 0 (t
 for every point, so that points compare), against the domain's real images, on the domain's
 feature network (docs/evaluation.md). One entry per pipeline in SAMPLERS says how to sample it.
 """
-import numpy as np
 
 from .. import paths
 from ..errors import UserError
-from ..kit import runfolder, seeds
+from ..kit import seeds
 from ..kit.files import write_json
 from . import spec
 
