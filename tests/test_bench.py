@@ -29,7 +29,7 @@ def test_every_case_has_ours_reference_and_ratio(quick):
         if CASES[name].pending:
             assert entry["status"].startswith("skipped:"), entry
             continue
-        if entry["status"].startswith("skipped: needs .venv-"):   # ingest, or the opt-in mkl
+        if entry["status"].startswith("skipped: needs .venv-"):   # ingest, sweep, or the opt-in mkl
             continue
         assert entry["status"] == "ok", (name, entry["status"])
         for variant in ("ours", "reference"):

@@ -145,5 +145,5 @@ CASES = {
         ours="kerasgan.bench.sweep_case:sweep", reference="kerasgan.bench.sweep_case:one_by_one",
         labels=("make sweep, a local cluster of 1 worker", "make adversarial-mnist-train x 4"),
         params=dict(points=4, limit=128, epochs=2), quick=dict(points=1, limit=32, epochs=1),
-        note="wall seconds for all points; the sweep's include its report"),
+        env="sweep", note="wall seconds for all points; the sweep's include its report; runs in .venv-sweep"),
 }

@@ -38,6 +38,8 @@ def configure(parser):
     parser.add_argument("--mkl-python", default=str(ROOT / ".venv-mkl" / "bin" / "python"),
                         help="interpreter of the opt-in MKL-DNN environment (make setup FLAVOUR=mkl; "
                              "the *-mkl cases)")
+    parser.add_argument("--sweep-python", default=str(ROOT / ".venv-sweep" / "bin" / "python"),
+                        help="interpreter of the sweep environment (the sweep case)")
     parser.add_argument("--out", default=None, help="folder of the JSON (default OUT_DIR/bench)")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds one variant may take (default 3600, quick 600)")
@@ -84,14 +86,16 @@ def describe_machine(timeout):
     return facts
 
 
-NEEDS = {"ingest": ".venv-ingest (make setup)", "mkl": ".venv-mkl (make setup FLAVOUR=mkl)"}
+NEEDS = {"ingest": ".venv-ingest (make setup)", "mkl": ".venv-mkl (make setup FLAVOUR=mkl)",
+         "sweep": ".venv-sweep (make setup)"}
+PYTHONS = {"ingest": "ingest_python", "mkl": "mkl_python", "sweep": "sweep_python"}
 
 
 def interpreter(env, args):
-    """The Python of a case's environment: legacy (this one), ingest or mkl; None if missing."""
+    """The Python of a case's environment: legacy (this one), ingest, mkl or sweep; None if missing."""
     if env == "legacy":
         return sys.executable
-    python = args.ingest_python if env == "ingest" else getattr(args, "mkl_python", "")
+    python = getattr(args, PYTHONS[env], "")
     return python if os.path.isfile(python) and os.access(python, os.X_OK) else None
 
 
