@@ -59,7 +59,7 @@ DEFAULT_SEARCH_URLS = {
     "bing": "https://www.bing.com/images/search?q={query}&form=HDRSC2&first=1",
 }
 
-# Issue 4: what Chromium needs here. --disable-quic keeps it on plain TCP (loopback tests, proxies).
+# What Chromium needs here. --disable-quic keeps it on plain TCP (loopback tests, proxies).
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                   "--disable-dev-shm-usage", "--window-size=1024,768")
