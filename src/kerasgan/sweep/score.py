@@ -34,7 +34,7 @@ SAMPLERS = {"dcgan": dcgan_samples}
 
 
 def score(sweep, run, out_dir=None):
-    from .. import determinism
+    from ..kit import determinism
     from ..evaluation import features, images, metrics
     if sweep.pipeline not in SAMPLERS or not sweep.score:
         raise UserError("%s: `score:` is for %s sweeps (the others score themselves: EVAL_N)"
