@@ -1,12 +1,16 @@
-"""Quality figures at a run's grid epochs: the hook a training loop calls, and what reads them back.
+"""Quality figures at a run's scored steps (EVAL_N): the scorer kit.loop calls, and what reads them back.
 
-    scorer = scoring.grid_scorer(domain, real_images, seed, latent_dim)   # None when EVAL_N is unset
-    row.update(scorer(generator))                                          # at each grid epoch
+kit.loop attaches a GridScorer to every trainer that names its `domain` when EVAL_N is set, and
+at each scored step (the grid epochs) adds its figures to the history row:
 
-A scorer draws EVAL_N latents once from the "evaluate" stream (never the training streams), so
-every grid epoch scores the same latents; it compares the generator's images with up to
-REAL_LIMIT of the run's training images on the domain's feature network (features.py), in a graph
-of its own. Off unless KERASGAN_EVAL_N (Make: EVAL_N) is set: runs without it keep their bytes.
+    row.update(trainer.scorer(trainer))     # FID, KID, precision, recall, coverage (+ l1, psnr, ssim)
+
+The scorer hands the trainer a fresh "evaluate" stream (never a training stream) for
+`evaluation_samples(rng, n)`, so every scored step scores the same latents and the KID subsets
+drawn after them; it compares the samples with up to REAL_LIMIT of the trainer's
+`evaluation_real(n)` on the domain's feature network (features.py), in a graph of its own. A paired
+trainer (pix2pix) returns (outputs, targets) and also gets L1, PSNR and SSIM. Off unless
+KERASGAN_EVAL_N (Make: EVAL_N) is set: runs without it keep their bytes and their history.csv.
 """
 import os
 from pathlib import Path
@@ -14,10 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from ..kit import seeds
-from . import features, images, metrics
+from . import features, images, metrics, paired
 
 ENV = "KERASGAN_EVAL_N"
 COLUMNS = ["fid", "kid_mean", "kid_std", "precision", "recall", "coverage"]
+PAIRED_COLUMNS = paired.COLUMNS
 REAL_LIMIT = 1000
 KID_SUBSETS = 10        # per grid epoch: 10 subsets keep the cost small (evaluate uses 100)
 
@@ -33,52 +38,63 @@ def eval_n():
 
 
 class GridScorer(object):
-    """generator -> {column: value} for the fixed evaluation latents."""
+    """trainer -> {column: value} of its evaluation samples."""
 
-    def __init__(self, domain, real_images, seed, latent_dim, n, log=print):
-        self.domain, self.n = domain, n
-        self.net = features.ensure(domain, seed, log=log)
-        real = np.asarray(real_images)[:REAL_LIMIT]
-        self.real = self.net(images.to_domain(real, domain))
-        stream = seeds.stream(seed, "evaluate")
-        self.z = stream.normal(size=(n, latent_dim)).astype(np.float32)
-        self.kid_state = stream.get_state()     # the KID subsets: the same draws at every epoch
+    def __init__(self, trainer, n, log=print):
+        self.domain, self.n, self.seed = trainer.domain, n, trainer.config["seed"]
+        self.paired = bool(trainer.paired)
+        self.columns = COLUMNS + (PAIRED_COLUMNS if self.paired else [])
+        self.net = features.ensure(self.domain, self.seed, log=log)
+        real = np.asarray(trainer.evaluation_real(n))[:REAL_LIMIT]
+        self.real = self.net(images.to_domain(real, self.domain))
 
-    def __call__(self, generator, to_pixels):
-        """Score `generator` on the fixed latents; to_pixels maps its output to uint8 images."""
-        samples = to_pixels(generator.predict(self.z, batch_size=64))
-        fake = self.net(images.to_domain(samples, self.domain))
-        rng = np.random.RandomState()
-        rng.set_state(self.kid_state)
+    def __call__(self, trainer):
+        rng = seeds.stream(self.seed, "evaluate")
+        drawn = trainer.evaluation_samples(rng, self.n)
+        outputs, targets = drawn if self.paired else (drawn, None)
+        fake = self.net(images.to_domain(outputs, self.domain))
         figures = metrics.all_figures(self.real, fake, rng, subsets=KID_SUBSETS)
-        return {k: figures[k] for k in COLUMNS}
+        row = {k: figures[k] for k in COLUMNS}
+        if self.paired:
+            row.update(paired.figures(outputs, targets))
+        return row
+
+    def describe_row(self, row):
+        """The log line's figures."""
+        text = "FID %.3f  KID %.4f  precision %.2f recall %.2f coverage %.2f" % tuple(
+            row[k] for k in ("fid", "kid_mean", "precision", "recall", "coverage"))
+        return text + ("  L1 %.4f PSNR %.2f SSIM %.3f" % (row["l1"], row["psnr"], row["ssim"])
+                       if self.paired else "")
 
     def describe(self):
         return dict(self.net.describe(), n=self.n, real=int(len(self.real)), kid_subsets=KID_SUBSETS)
 
 
+def grid_scorer(trainer, log=print):
+    """A GridScorer for the trainer when EVAL_N is set and it names a domain, else None."""
+    n = eval_n()
+    if not n or trainer.domain is None:
+        return None
+    return GridScorer(trainer, n, log)
+
+
 # config["pipeline"] -> domain: the run folders' names (images.PIPELINES), and Pikachu's config name
 DOMAIN_OF = dict([(p, d) for d, names in images.PIPELINES.items() for p in names], **{"pikachu-gan": "colour32"})
-
-
-def grid_scorer(pipeline, real_images, seed, latent_dim, log=print):
-    """A GridScorer for the pipeline's domain when EVAL_N is set, else None."""
-    n = eval_n()
-    if not n:
-        return None
-    return GridScorer(DOMAIN_OF[pipeline], real_images, seed, latent_dim, n, log)
+QUALITY = COLUMNS + PAIRED_COLUMNS
 
 
 def history(folder, base_columns, scorer):
     """The run's History with the quality columns when it is scored now or was before; a
     history.csv begun without them gets them (empty) instead of losing its rows on resume."""
     from ..kit import runfolder
+    base = [c for c in base_columns if c not in QUALITY]
     path = Path(folder) / runfolder.HISTORY
     header = path.read_text().split("\n", 1)[0].split(",") if path.is_file() else []
-    scored_before = COLUMNS[0] in header
-    columns = list(base_columns) + (COLUMNS if scorer is not None or scored_before else [])
-    if header and columns != header and not scored_before:
-        runfolder.History(folder, columns).write(runfolder.History(folder, base_columns).read())
+    before = [c for c in QUALITY if c in header]
+    now = scorer.columns if scorer is not None else []
+    columns = base + before + [c for c in now if c not in before]
+    if header and columns != header:
+        runfolder.History(folder, columns).write(runfolder.History(folder, header).read())
     return runfolder.History(folder, columns)
 
 
@@ -93,7 +109,7 @@ def summary(rows, scorer):
     scored = [r for r in rows if r.get("fid") is not None]
     if not scored:
         return None
-    pick = lambda r: {k: r.get(k) for k in ["epoch"] + COLUMNS}   # noqa: E731
+    pick = lambda r: {k: r.get(k) for k in ["epoch"] + QUALITY if k in r}   # noqa: E731
     return {"feature_network": scorer.describe() if scorer else None,
             "last": pick(scored[-1]), "best_fid": pick(best_by_fid(scored))}
 

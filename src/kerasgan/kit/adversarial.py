@@ -16,7 +16,6 @@ keep_snapshots. Used by kerasgan.pipelines.pikachu and kerasgan.pipelines.advers
 import numpy as np
 
 from . import loop, metrics, runfolder, seeds
-from ..evaluation import scoring
 from .progress import log
 
 BATCH_SIZE = 32
@@ -26,7 +25,6 @@ LOSS = "binary_crossentropy"
 LOSS_COLUMNS = ["loss", "generator_loss", "generator_yfake_loss", "generator_yreal_loss",
                 "discriminator_loss", "discriminator_yfake_loss", "discriminator_yreal_loss"]
 HISTORY_COLUMNS = ["epoch"] + LOSS_COLUMNS + metrics.COLUMNS
-QUALITY_COLUMNS = scoring.COLUMNS     # with EVAL_N
 DIVERSITY_WARN = metrics.DIVERSITY_WARN
 MEMORISED_WARN = metrics.MEMORISED_WARN
 
@@ -67,9 +65,7 @@ class AdversarialRun(loop.Trainer):
         super(AdversarialRun, self).__init__(config, folder, HISTORY_COLUMNS)
         self.x_train = images.astype(np.float32) / 255.0
         self.meter = metrics.CollapseMeter(images)
-        # EVAL_N: FID & co. at grid epochs; off when unset (and the run's bytes as without it)
-        self.scorer = scoring.grid_scorer(config["pipeline"], images, config["seed"], config["latent_dim"], log)
-        self.history = scoring.history(self.folder, HISTORY_COLUMNS, self.scorer)
+        self.images = images
         self.fixed_z = seeds.stream(config["seed"], "grid").normal(
             size=(self.grid_size * self.grid_size, config["latent_dim"])).astype(np.float32)
         self.best_grid_epoch = None
@@ -95,6 +91,20 @@ class AdversarialRun(loop.Trainer):
         """Generator output -> (n, h, w, c) in [0, 1] for the grids (grey (n, h, w) gets c = 1)."""
         samples = np.asarray(samples)
         return samples[..., None] if samples.ndim == 3 else samples
+
+    # ---- EVAL_N (kit.loop's scorer)
+    @property
+    def domain(self):
+        from ..evaluation import scoring
+        return scoring.DOMAIN_OF[self.config["pipeline"]]
+
+    def evaluation_real(self, n):
+        return self.images
+
+    def evaluation_samples(self, rng, n):
+        from .grids import to_uint8
+        z = rng.normal(size=(n, self.config["latent_dim"])).astype(np.float32)
+        return to_uint8(self.grid_images(self.generator.predict(z, batch_size=64)))
 
     # ---- the loop's protocol
     def build_networks(self):
@@ -146,12 +156,10 @@ class AdversarialRun(loop.Trainer):
             self.generator.set_weights(current)
 
     def grid(self, epoch, row):
-        """The fixed-latent grid of this epoch, and its collapse (and EVAL_N quality) metrics into `row`."""
+        """The fixed-latent grid of this epoch, and its collapse metrics into `row`."""
         from .grids import grid, save_png, to_uint8
         samples = self.sample_grid()
         row.update(self.meter.measure(samples))
-        if self.scorer is not None:
-            row.update(self.scorer(self.generator, lambda s: to_uint8(self.grid_images(s))))
         save_png(grid(to_uint8(self.grid_images(samples)), self.grid_size),
                  self.folder / self.grid_file(epoch))
         if row["diversity"] < DIVERSITY_WARN:
@@ -169,8 +177,7 @@ class AdversarialRun(loop.Trainer):
 
     def scalars(self, row):
         return ([("loss/" + k, row[k]) for k in LOSS_COLUMNS]
-                + [("collapse/" + k, row[k]) for k in metrics.COLUMNS if k in row]
-                + [("quality/" + k, row[k]) for k in QUALITY_COLUMNS if row.get(k) is not None])
+                + [("collapse/" + k, row[k]) for k in metrics.COLUMNS if k in row])
 
     def before_checkpoint(self, epoch, grid):
         """best.png, when the best epoch moved."""
@@ -199,7 +206,8 @@ class AdversarialRun(loop.Trainer):
     def summary(self, status):
         progress = self.progress
         write_summary(self.folder, self.config, self.rows, self.best, status, self.device,
-                      progress.seconds_per_epoch if progress is not None else None, self.scorer)
+                      progress.seconds_per_epoch if progress is not None else None,
+                      self.quality_summary())
 
 
 def train(run_class, config, images, folder):
@@ -210,9 +218,9 @@ def train(run_class, config, images, folder):
 make_timelapse = loop.make_timelapse
 
 
-def write_summary(folder, config, history, best, status, device, seconds_per_epoch, scorer=None):
+def write_summary(folder, config, history, best, status, device, seconds_per_epoch, quality=None):
+    """summary.json; quality: the trainer's quality_summary() (EVAL_N)."""
     from .summary import write_summary as write
-    quality = scoring.summary(history, scorer)
     last = history[-1] if history else {}
     grid_rows = [r for r in history if r.get("diversity") is not None]
     from .summary import epoch_grids, run_files
@@ -226,4 +234,4 @@ def write_summary(folder, config, history, best, status, device, seconds_per_epo
           warnings=metrics.collapse_warnings(history),
           thresholds={"diversity": DIVERSITY_WARN, "memorised": MEMORISED_WARN},
           loss_columns=LOSS_COLUMNS, metric_columns=metrics.COLUMNS,
-          **({"quality": quality} if quality else {}))
+          **(quality or {}))

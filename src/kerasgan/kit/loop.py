@@ -6,7 +6,9 @@ models are), --deterministic and the seeded session, progress and ETA, SIGINT/SI
 then stop), the NaN check, the grid / snapshot / checkpoint cadence, TensorBoard and the summary's
 status. A pipeline subclasses `Trainer` and provides its networks, one epoch, its grid, what its
 checkpoint adds and its final models; `on_grid(epoch, samples)` is the one place where a grid
-epoch's samples are available to whoever wants to score them.
+epoch's samples are available to whoever wants to score them. With EVAL_N, a pipeline that names
+its `domain` and draws `evaluation_samples` gets FID, KID, precision, recall and coverage in the
+rows of its scored steps (kerasgan.evaluation.scoring), from the "evaluate" stream only.
 
 The loop counts steps: an epoch by default, a batch for a trainer whose original works per batch
 (keras-dcgan: a grid every 20 batches, weights every 10, resume mid-epoch), which overrides the
@@ -33,6 +35,9 @@ class Trainer(object):
     unit = "epoch"                 # what one step of the loop is
     command = "make train"         # how a user resumes (for the stop message)
     loss_columns = ()              # history columns checked for NaN / inf after each epoch
+    domain = None                  # EVAL_N: the feature network (kerasgan.evaluation.features.DOMAINS)
+    paired = False                 # EVAL_N: evaluation_samples -> (outputs, their targets)
+    scorer = None                  # set by the loop when EVAL_N is given
 
     def __init__(self, config, folder, history_columns):
         self.config, self.folder = config, Path(folder)
@@ -97,6 +102,26 @@ class Trainer(object):
         """A grid step's samples, once written: the one place a scorer hooks in (step: the epoch
         for epoch trainers, the global batch for per-batch ones)."""
 
+    def evaluation_real(self, n):
+        """EVAL_N: uint8 real images (n, h, w[, c]) the samples are compared with (n: how many
+        samples are scored, for a pipeline whose real set is drawn with them)."""
+        raise NotImplementedError
+
+    def evaluation_samples(self, rng, n):
+        """EVAL_N: n uint8 samples drawn with `rng` (the "evaluate" stream, fresh at every scored
+        step: the same latents every time); paired: (outputs, targets)."""
+        raise NotImplementedError
+
+    def is_scored(self, step, grid):
+        """Does this step's row get the EVAL_N figures? (default: the grid epochs)"""
+        return grid
+
+    def quality_summary(self):
+        """{"quality": the feature network, last and best-by-FID scored epochs} or {}."""
+        from ..evaluation import scoring
+        quality = scoring.summary(getattr(self, "rows", []), self.scorer)
+        return {"quality": quality} if quality else {}
+
     def describe(self, row, grid):
         """The progress line's text for an epoch."""
         return ""
@@ -152,6 +177,14 @@ def prepare(trainer, saved):
     trainer.rows = trainer.history.truncate(first_epoch(trainer) - 1)
 
 
+def attach_scorer(trainer):
+    """EVAL_N: the scorer of the trainer's domain (its feature network trained or loaded in a
+    graph of its own), and history.csv with the quality columns."""
+    from ..evaluation import scoring
+    trainer.scorer = scoring.grid_scorer(trainer, log)
+    trainer.history = scoring.history(trainer.folder, trainer.history.columns, trainer.scorer)
+
+
 def first_epoch(trainer):
     """The epoch the resumed session starts in."""
     return trainer.start if trainer.unit == "epoch" else trainer.start // trainer.steps_per_epoch
@@ -170,6 +203,7 @@ def train(trainer):
             % (trainer.name, folder, saved[0]["epoch"] + 1))
         return 0
     trainer.setup()
+    attach_scorer(trainer)
     prepare(trainer, saved)
     log("device: %s; TensorFlow %s, Keras %s%s" % (trainer.device, tf.__version__,
                                                    __import__("keras").__version__,
@@ -231,10 +265,14 @@ def record(trainer, step, row, grid, writer):
         trainer.after_epoch(row["epoch"], row)
     if grid:
         trainer.on_grid(step, trainer.grid(step, row))
+    if row is not None and trainer.scorer is not None and trainer.is_scored(step, grid):
+        row.update(trainer.scorer(trainer))
+        log("%s: %s" % (trainer.where(step), trainer.scorer.describe_row(row)))
     if row is not None:
         trainer.history.append(row)
         trainer.rows.append(row)
-        write_scalars(writer, trainer.scalars(row), row["epoch"])
+        write_scalars(writer, trainer.scalars(row) + [("quality/" + k, row[k]) for k in (
+            trainer.scorer.columns if trainer.scorer else ()) if row.get(k) is not None], row["epoch"])
     return True
 
 

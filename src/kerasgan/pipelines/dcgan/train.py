@@ -189,6 +189,7 @@ class _Run(loop.Trainer):
     command = "make dcgan-train"
     unit = "batch"
     loss_columns = LOSS_COLUMNS
+    domain = "digits"          # EVAL_N's feature network
 
     def __init__(self, config, x, y, folder):
         super(_Run, self).__init__(config, folder, HISTORY_COLUMNS)
@@ -276,6 +277,18 @@ class _Run(loop.Trainer):
         log(text)
         return row
 
+    def is_scored(self, step, grid):
+        """EVAL_N scores each epoch's end (its row; every epoch has grids)."""
+        return step % self.steps_per_epoch == self.steps_per_epoch - 1
+
+    def evaluation_real(self, n):
+        return self.x
+
+    def evaluation_samples(self, rng, n):
+        from ...kit.grids import to_uint8
+        z = rng.uniform(-1, 1, size=(n, models.LATENT_DIM)).astype(np.float32)
+        return to_uint8(self.models["generator"].predict(z, batch_size=self.config["batch_size"]), -1.0, 1.0)
+
     def grid(self, step, row):
         """<epoch>_<index>.png: the batch just generated, as the original."""
         from ...kit.grids import grid, save_png, to_uint8
@@ -343,4 +356,5 @@ def _summary(run, status):
                   thresholds={"diversity": metrics.DIVERSITY_WARN, "memorised": metrics.MEMORISED_WARN},
                   classifier=({"file": str(classifier), **judge.info(classifier)}
                               if classifier else None),
-                  loss_columns=LOSS_COLUMNS, metric_columns=metrics.COLUMNS + QUALITY_COLUMNS)
+                  loss_columns=LOSS_COLUMNS, metric_columns=metrics.COLUMNS + QUALITY_COLUMNS,
+                  **run.quality_summary())

@@ -206,6 +206,7 @@ class _Run(loop.Trainer):
     name = "pix2pix-train"
     command = "make pix2pix-train"
     loss_columns = HISTORY_COLUMNS[2:]
+    domain, paired = "pix2pix", True      # EVAL_N: outputs against their targets
 
     def __init__(self, config, edges, images, folder):
         super(_Run, self).__init__(config, folder, HISTORY_COLUMNS)
@@ -281,6 +282,29 @@ class _Run(loop.Trainer):
         save_png(grid(to_uint8(np.stack(rows), -1.0, 1.0), 3), self.folder / runfolder.grid_name(epoch))
         return fake
 
+    def evaluation_pairs(self, rng, n):
+        """n training pairs, each image in turn, jittered as in training (crop, mirror) from rng."""
+        size, side = self.config["size"], self.config["load_size"]
+        edges, images = [], []
+        for k in range(n):
+            index = k % len(self.edges)
+            top, left = rng.randint(0, side - size + 1, size=2)
+            step = -1 if rng.rand() < 0.5 else 1
+            edges.append(self.edges[index, top:top + size, left:left + size][:, ::step])
+            images.append(self.images[index, top:top + size, left:left + size][:, ::step])
+        return np.stack(edges), np.stack(images)
+
+    def evaluation_real(self, n):
+        from ...kit.grids import to_uint8
+        return to_uint8(self.evaluation_pairs(seeds.stream(self.config["seed"], "evaluate"), n)[1], -1.0, 1.0)
+
+    def evaluation_samples(self, rng, n):
+        """G's outputs for the evaluation pairs (as the strips: training mode, batch 1), and targets."""
+        from ...kit.grids import to_uint8
+        edges, images = self.evaluation_pairs(rng, n)
+        fake = generate(self.net, edges, rng, self.config["nz"])
+        return to_uint8(fake, -1.0, 1.0), to_uint8(images, -1.0, 1.0)
+
     def describe(self, row, grid):
         return "D real %.3f fake %.3f  G gan %.3f L1 %.3f" % (
             row["loss_D_real"], row["loss_D_fake"], row["loss_G_GAN"], row["loss_G_L1"])
@@ -300,7 +324,7 @@ class _Run(loop.Trainer):
         write_summary(self.folder, self.config, status, last.get("epoch", -1) + 1, self.device,
                       progress.seconds_per_epoch if progress else None, files,
                       final={k: last.get(k) for k in HISTORY_COLUMNS if k in last},
-                      loss_columns=HISTORY_COLUMNS[2:], metric_columns=[])
+                      loss_columns=HISTORY_COLUMNS[2:], metric_columns=[], **self.quality_summary())
 
 
 def train(config, edges, images, folder):

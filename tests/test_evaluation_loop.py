@@ -1,0 +1,75 @@
+"""EVAL_N through kit.loop for the trainers beyond keras-adversarial: keras-dcgan (scored at each
+epoch's end) and pix2pix (paired: also L1, PSNR, SSIM). Scoring changes no training byte."""
+import csv
+import json
+
+import pytest
+
+from conftest import run_cli
+from test_dcgan_data import write_mnist_npz
+from test_pix2pix_train import write_pairs
+
+from kerasgan.evaluation import scoring
+
+CASES = {
+    "dcgan": ["dcgan", "--mode", "train", "--epochs", "2", "--batch_size", "4", "--save-every", "2",
+              "--grid-every", "3", "--quality-n", "8"],
+    "pix2pix": ["pix2pix-train", "--epochs", "3", "--size", "32", "--ngf", "4", "--save-every", "2"],
+}
+TRAINING_FILES = {
+    "dcgan": ["checkpoints/latest.npz", "generator.h5", "discriminator.h5", "batches.csv",
+              "0_0.png", "1_3.png"],
+    "pix2pix": ["checkpoints/latest.npz", "generator.h5", "epoch-00000.png", "epoch-00002.png"],
+}
+
+
+@pytest.fixture(scope="module", params=sorted(CASES))
+def runs(request, tmp_path_factory):
+    name = request.param
+    root = tmp_path_factory.mktemp(name)
+    data, out = root / "data", root / "out"
+    data.mkdir()
+    args = list(CASES[name])
+    if name == "dcgan":
+        write_mnist_npz(root / "mnist.npz", n=24)
+        args += ["--data", str(root / "mnist.npz")]
+    else:
+        write_pairs(data / "pix2pix" / "train", count=3)
+    # HOME: no Keras MNIST cache, so the digits network trains on scikit-learn's UCI digits
+    env = {"KERASGAN_DATA_DIR": str(data), "KERASGAN_OUT_DIR": str(out), "HOME": str(root),
+           "PYTHONHASHSEED": "0"}
+    run_cli(*args, "--run", "plain", env=env, timeout=600)
+    scored = run_cli(*args, "--run", "scored", env=dict(env, **{scoring.ENV: "8"}), timeout=900)
+    return name, out / name, scored
+
+
+def history(folder):
+    with open(str(folder / "history.csv"), newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_scoring_changes_no_training_byte_and_no_loss(runs):
+    name, folder, _ = runs
+    for file in TRAINING_FILES[name]:
+        assert (folder / "plain" / file).read_bytes() == (folder / "scored" / file).read_bytes(), file
+    plain, scored = history(folder / "plain"), history(folder / "scored")
+    assert list(plain[0]) == [c for c in scored[0] if c not in scoring.QUALITY]
+    assert [{k: r[k] for k in plain[0]} for r in scored] == plain
+
+
+def test_the_scored_steps_carry_the_figures_and_the_summary_keeps_last_and_best(runs):
+    name, folder, result = runs
+    rows = history(folder / "scored")
+    expected = scoring.COLUMNS + (scoring.PAIRED_COLUMNS if name == "pix2pix" else [])
+    assert [c for c in rows[0] if c in scoring.QUALITY] == expected
+    scored = [int(r["epoch"]) for r in rows if r["fid"]]
+    assert scored == ([0, 1] if name == "dcgan" else [0, 2])   # dcgan: each epoch; pix2pix: grid epochs
+    assert all(r[k] for r in rows if r["fid"] for k in expected)
+    quality = json.loads((folder / "scored" / "summary.json").read_text())["quality"]
+    best = min((float(r["fid"]), int(r["epoch"])) for r in rows if r["fid"])
+    assert quality["best_fid"]["epoch"] == best[1] and quality["last"]["epoch"] == scored[-1]
+    assert quality["feature_network"]["n"] == 8
+    assert "quality" not in json.loads((folder / "plain" / "summary.json").read_text())
+    assert "FID " in result.stdout + result.stderr
+    if name == "pix2pix":
+        assert "SSIM" in result.stdout + result.stderr
