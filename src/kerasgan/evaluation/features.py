@@ -70,13 +70,13 @@ def _colour32(seed):
 
 
 def _faces64(seed):
-    from ..pipelines.cartoon import attributes, sets, train
+    from ..pipelines.cartoon import attributes, data, sets
     try:
-        images, table, _, cache, _ = train.load_set("", seed, sets.SYNTHETIC_N)
-    except (ValueError, train.dataset.DataError):
+        images, table, _, cache, _ = data.load_set("", seed, sets.SYNTHETIC_N)
+    except (ValueError, data.DataError):
         try:
-            images, table, _, cache, _ = train.load_set(sets.SYNTHETIC, seed, sets.SYNTHETIC_N)
-        except train.dataset.DataError as error:
+            images, table, _, cache, _ = data.load_set(sets.SYNTHETIC, seed, sets.SYNTHETIC_N)
+        except data.DataError as error:
             raise FeatureError("faces64: %s" % error)
     labels = table[:, attributes.NAMES.index(CARTOON_LABEL)].astype(np.int64)
     known = labels != attributes.MISSING
@@ -84,11 +84,11 @@ def _faces64(seed):
 
 
 def _pix2pix(seed):
-    from ..pipelines.pix2pix import train
-    folder = train.default_train_dir()
+    from ..pipelines.pix2pix import data
+    folder = data.default_train_dir()
     if not folder.is_dir():
         raise FeatureError("pix2pix: %s does not exist: make pix2pix-preprocess first" % folder)
-    photos = [p for p in train.load_pairs(folder)[1] if p is not None]
+    photos = [p for p in data.load_pairs(folder)[1] if p is not None]
     if len(photos) < 2:
         raise FeatureError("pix2pix: %s holds fewer than 2 image|edges pairs" % folder)
     rng = seeds.stream(seed, "features")
@@ -169,7 +169,7 @@ class Isolated(object):
 
     def __init__(self, seed):
         import tensorflow as tf
-        from .. import determinism
+        from ..kit import determinism
         from ..compat import order_updates_after_reads
         order_updates_after_reads()
         self.graph = tf.Graph()
@@ -197,7 +197,7 @@ class Isolated(object):
 def train(domain, x, y, seed, path, source, log=print):
     """Train the domain's classifier on (x, y) with a held-out share, save it and its .json."""
     from keras.utils import to_categorical
-    from .. import determinism
+    from ..kit import determinism
     determinism.untimed_hdf5()      # equal weights, equal bytes
     classes = int(y.max()) + 1
     order = seeds.stream(seed, "features").permutation(len(x))
