@@ -38,8 +38,8 @@ def runs(request, tmp_path_factory):
     # HOME: no Keras MNIST cache, so the digits network trains on scikit-learn's UCI digits
     env = {"KERASGAN_DATA_DIR": str(data), "KERASGAN_OUT_DIR": str(out), "HOME": str(root),
            "PYTHONHASHSEED": "0"}
-    run_cli(*args, "--run", "plain", env=env, timeout=600)
-    scored = run_cli(*args, "--run", "scored", env=dict(env, **{scoring.ENV: "8"}), timeout=900)
+    run_cli(*args, "--run", "plain", env=env, timeout=1800)
+    scored = run_cli(*args, "--run", "scored", env=dict(env, **{scoring.ENV: "8"}), timeout=1800)
     return name, out / name, scored
 
 
@@ -73,3 +73,20 @@ def test_the_scored_steps_carry_the_figures_and_the_summary_keeps_last_and_best(
     assert "FID " in result.stdout + result.stderr
     if name == "pix2pix":
         assert "SSIM" in result.stdout + result.stderr
+
+
+def test_the_report_shows_the_fid_curve_and_both_best_epochs_with_their_grids(runs):
+    name, folder, _ = runs
+    rows = history(folder / "scored")
+    fid = min((float(r["fid"]), int(r["epoch"])) for r in rows if r["fid"])[1]
+    run_cli("report", "--pipeline", name, "--run", "scored", env={"KERASGAN_OUT_DIR": str(folder.parent)})
+    page = (folder / "scored" / "report.html").read_text()
+    assert "quality-fid.png" in page and "best by FID: epoch %d" % fid in page
+    if name == "dcgan":     # the last grid of each epoch (<epoch>_3.png); D loss over every epoch's row
+        loss = min((float(r["discriminator_loss"]), int(r["epoch"])) for r in rows)[1]
+        assert '"%d_3.png"' % fid in page and "best by discriminator loss: epoch %d" % loss in page
+    else:                   # pix2pix: no best epoch in the original; the grid epochs' lowest D loss
+        grid = [r for r in rows if r["fid"]]
+        loss = min((float(r["loss_D_real"]) + float(r["loss_D_fake"]), int(r["epoch"])) for r in grid)[1]
+        assert '"epoch-%05d.png"' % fid in page and "quality-paired.png" in page
+        assert "of the grid epochs: epoch %d" % loss in page
