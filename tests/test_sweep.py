@@ -273,3 +273,29 @@ def test_fidelity_sweep_scores_both_loops_and_compares_them(tmp_path):
     assert not (original / "checkpoints").exists()     # the original's loop keeps no checkpoint
     page = (tmp_path / "sweeps" / "fid" / "report.html").read_text()
     assert "Two-sample comparison" in page and "final_fid" in page
+
+
+@needs_sweep_env
+def test_pix2pix_sweep_scores_equal_its_result_page(tmp_path):
+    """sweep-score's paired figures of a SEED 0 point = L1 of pix2pix-test's page on the same pairs."""
+    import json
+    import numpy as np
+    from PIL import Image
+    from conftest import run_cli
+    from test_pix2pix_train import write_pairs
+    train_dir = write_pairs(tmp_path / "data" / "pix2pix" / "train", count=7)
+    sweep_file = tmp_path / "p2p.yaml"
+    sweep_file.write_text("pipeline: pix2pix\nbase: {DATA_DIR: \"{out_dir}/data\", SIZE: 32, "
+                          "NGF: 4, EPOCHS: 2}\ngrid: {SEED: [0]}\nscore: {domain: pix2pix, n: 7}\n")
+    result = make("sweep", "SWEEP=%s" % sweep_file, out_dir=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+    score = json.loads((tmp_path / "sweeps" / "p2p" / "scores" / "p2p-seed-0.json").read_text())
+    assert sorted(score["last"]) == ["l1", "psnr", "ssim"] and score["n"] == 7
+    rows = list(csv.DictReader(open(str(tmp_path / "sweeps" / "p2p" / "results.csv"), newline="")))
+    assert float(rows[0]["final_l1"]) == score["last"]["l1"]
+    run_cli("pix2pix-test", "--run", "p2p-seed-0", "--source", train_dir,
+            env={"KERASGAN_OUT_DIR": str(tmp_path), "KERASGAN_DATA_DIR": str(tmp_path / "data")})
+    page = tmp_path / "pix2pix" / "p2p-seed-0" / "test_latest" / "images"
+    pixels = lambda n, c: np.asarray(Image.open(str(page / ("%d_%s.png" % (n, c)))), np.float64)  # noqa: E731
+    l1 = np.mean([np.abs(pixels(n, "output") - pixels(n, "target")).mean() for n in range(1, 8)]) / 255
+    assert abs(l1 - score["last"]["l1"]) < 1e-12

@@ -36,13 +36,14 @@ def _images(params):
 
 def ours(params):
     """Seconds per GAN epoch of pipelines/cartoon/train.py's _Run.train_epoch."""
+    from ..kit import loop
     from ..pipelines.cartoon import train
     os.environ["KERASGAN_THREADS"] = str(params["threads"])
     images = _images(params)
     config = _config(params, images)
     with tempfile.TemporaryDirectory(prefix="kerasgan-bench-") as folder:
         run = train._Run(config, images, folder)
-        run.build(None)
+        loop.prepare(run, None)
         run.train_epoch(0)                     # warm-up: graph and allocations
         seconds = []
         for epoch in range(params["epochs"]):

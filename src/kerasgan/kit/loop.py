@@ -145,6 +145,9 @@ class Trainer(object):
         """-> [(file name, Keras model)] written when the last epoch is done."""
         return []
 
+    def final_files(self):
+        """Other files of the finished run, written after the final models (e.g. a figure)."""
+
     def summary(self, status):
         """summary.json with this status."""
 
@@ -294,12 +297,13 @@ def save(trainer, epoch, grid, flags=None):
 
 
 def finish(trainer):
-    """The final models (loadable without kerasgan), the timelapse, the summary, then the
+    """The final models (loadable without kerasgan) and files, the timelapse, the summary, then the
     checkpoint's "finished" flag: a run killed before it is finished on the next call."""
     from .files import atomic_path
     for name, model in trainer.final_models():
         with atomic_path(trainer.folder / name) as tmp:
             model.save(str(tmp))
+    trainer.final_files()
     trainer.timelapse()
     trainer.summary("finished")
     save(trainer, trainer.steps() - 1, False, {FINISHED: True})

@@ -1,10 +1,16 @@
-"""`make sweep-score SWEEP=... RUN=...`: FID, KID, precision/recall/density/coverage of a point's
-final generator, written to OUT_DIR/sweeps/<name>/scores/<RUN>.json (the run folder is untouched).
+"""`make sweep-score SWEEP=... RUN=...`: the scores of a point's final generator, written to
+OUT_DIR/sweeps/<name>/scores/<RUN>.json (the run folder is untouched).
 
-For sweeps whose runs keep no scores of their own (a sweep file's `score: {domain: ..., n: ...}`):
-N samples of the run's last generator.h5 from the "evaluate" stream of seed 0 (the same latents
-for every point, so that points compare), against the domain's real images, on the domain's
-feature network (docs/evaluation.md). One entry per pipeline in SAMPLERS says how to sample it.
+For sweeps whose runs keep no scores of their own (a sweep file's `score: {domain: ..., n: ...}`),
+one entry per pipeline in SCORERS:
+- dcgan: FID, KID, precision/recall/density/coverage of N samples of the run's last generator.h5
+  from the "evaluate" stream of seed 0 (the same latents for every point, so that points compare),
+  against the domain's real images, on the domain's feature network (docs/evaluation.md).
+- pix2pix: L1, PSNR and SSIM of the generator's outputs for the first N pairs of the run's
+  training folder against their photos (paired figures: a set of nine pairs is too small for a
+  Fréchet distance). Dropout seeds and z are drawn as `make pix2pix-test` draws them for SEED 0
+  (the "generate" stream), the same for every point: a SEED 0 point's figures are those of the
+  result page pix2pix-test writes for its training pairs.
 """
 
 from .. import paths
@@ -30,25 +36,53 @@ def dcgan_samples(run_dir, n):
     return to_uint8(generator.predict(z, batch_size=128), -1.0, 1.0)[..., 0]
 
 
-SAMPLERS = {"dcgan": dcgan_samples}
-
-
-def score(sweep, run, out_dir=None):
-    from .. import determinism
+def dcgan_figures(run, run_dir, domain, n):
+    """-> (figures, what they were measured against, feature network)."""
     from ..evaluation import features, images, metrics
-    if sweep.pipeline not in SAMPLERS or not sweep.score:
-        raise UserError("%s: `score:` is for %s sweeps (the others score themselves: EVAL_N)"
-                        % (sweep.path, ", ".join(sorted(SAMPLERS))))
-    domain, n = sweep.score["domain"], int(sweep.score["n"])
-    determinism.seed_everything(SCORE_SEED)
-    run_dir = paths.run_dir(sweep.run_folder, run, out_dir)
-    fake = images.to_domain(SAMPLERS[sweep.pipeline](run_dir, n), domain)
+    fake = images.to_domain(dcgan_samples(run_dir, n), domain)
     net = features.ensure(domain, SCORE_SEED)
     real, _, source = features.REAL_DATA[domain](SCORE_SEED)
     figures = metrics.all_figures(net(images.to_domain(real, domain)), net(fake),
                                   seeds.stream(SCORE_SEED, "evaluate"))
+    return figures, source, net.describe()
+
+
+def pix2pix_figures(run, run_dir, domain, n):
+    """-> paired (L1, PSNR, SSIM) of the first n training pairs' outputs against their photos."""
+    import numpy as np
+    from ..evaluation import paired
+    from ..kit.grids import to_uint8
+    from ..kit.runs import open_run
+    from ..pipelines.pix2pix import PIPELINE, test, train
+    config = open_run(PIPELINE, run).config
+    edges, photos, _ = train.load_pairs(config["train_dir"])
+    pairs = [(e, p) for e, p in zip(edges, photos) if p is not None][:n]
+    if len(pairs) < n:
+        raise UserError("%s holds %d image|edges pairs, fewer than score n = %d"
+                        % (config["train_dir"], len(pairs), n))
+    net, _, _ = test.load_generator(run, "latest")
+    size = config["size"]
+    inputs = np.stack([train.resize(e, size) for e, _ in pairs])
+    outputs = train.generate(net, inputs, seeds.stream(SCORE_SEED, "generate"), config["nz"])
+    targets = np.stack([train.resize(p, size) for _, p in pairs])
+    figures = paired.figures(to_uint8(outputs, -1.0, 1.0), to_uint8(targets, -1.0, 1.0))
+    return figures, "%d pairs of %s" % (n, config["train_dir"]), "none (paired figures)"
+
+
+SCORERS = {"dcgan": dcgan_figures, "pix2pix": pix2pix_figures}
+
+
+def score(sweep, run, out_dir=None):
+    from .. import determinism
+    if sweep.pipeline not in SCORERS or not sweep.score:
+        raise UserError("%s: `score:` is for %s sweeps (the others score themselves: EVAL_N)"
+                        % (sweep.path, ", ".join(sorted(SCORERS))))
+    domain, n = sweep.score["domain"], int(sweep.score["n"])
+    determinism.seed_everything(SCORE_SEED)
+    run_dir = paths.run_dir(sweep.run_folder, run, out_dir)
+    figures, source, network = SCORERS[sweep.pipeline](run, run_dir, domain, n)
     result = {"last": {k: float(v) for k, v in figures.items()}, "n": n, "real": source,
-              "feature_network": net.describe(), "run_dir": str(run_dir)}
+              "feature_network": network, "run_dir": str(run_dir)}
     target = paths.sweep_dir(sweep.name, out_dir) / SCORES / (run + ".json")
     target.parent.mkdir(parents=True, exist_ok=True)
     write_json(target, result)

@@ -26,6 +26,7 @@ import numpy as np
 
 from . import attributes, sets
 from ... import paths
+from ...errors import UserError
 from ...kit.files import atomic_path, write_json
 
 SIDE = 64
@@ -34,7 +35,7 @@ VERSION = 1             # bump when the conversion changes: every cache is made 
 MAX_FILE_MB = 20
 
 
-class DataError(Exception):
+class DataError(UserError):
     pass
 
 

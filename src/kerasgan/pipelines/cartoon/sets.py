@@ -7,9 +7,14 @@
 from pathlib import Path
 
 from . import fetch
+from ...errors import UserError
 
 SYNTHETIC = "synthetic"
 SYNTHETIC_N = 2000
+
+
+class NoSet(UserError, ValueError):
+    """No set given and none downloaded (a ValueError too, for callers that fall back)."""
 
 
 def synthetic_dir(seed, n, data_root=None):
@@ -17,13 +22,13 @@ def synthetic_dir(seed, n, data_root=None):
 
 
 def resolve(spec, seed, n=SYNTHETIC_N, data_root=None):
-    """-> (folder, kind); raises ValueError with what to do when there is no set."""
+    """-> (folder, kind); raises NoSet with what to do when there is no set."""
     if spec == SYNTHETIC:
         return synthetic_dir(seed, n, data_root), SYNTHETIC
     if spec:
         return Path(spec).resolve(), "folder"
     recorded = fetch.recorded_set(data_root)
     if recorded is None:
-        raise ValueError("no cartoon set: `make cartoon-download` (the real set, 450 MB) or "
+        raise NoSet("no cartoon set: `make cartoon-download` (the real set, 450 MB) or "
                          "CARTOON_SET=synthetic (drawn here, offline)")
     return recorded, "downloaded"

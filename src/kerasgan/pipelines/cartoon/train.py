@@ -25,14 +25,12 @@ error), epoch-<n>.png (8x8 fixed latents), reconstructions.png (real | G(E(x))),
 checkpoints/latest.npz, generator.h5, discriminator.h5, encoder.h5, summary.json.
 """
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 
 from . import PIPELINE, data as dataset, models, sets
-from ...kit import checkpoint, metrics, runfolder, seeds
-from ...kit.progress import log
+from ...errors import UserError
+from ...kit import loop, metrics, runfolder, seeds
 
 # Defaults (Radford et al. 2015 where the seed gives nothing; docs/originals.md#cartoon-set-experiment).
 DEFAULTS = {
@@ -56,10 +54,7 @@ ENCODER_COLUMNS = ["recovery_error", "recovery_cosine", "recovery_pixel_l1"]
 HISTORY_COLUMNS = ["epoch"] + LOSS_COLUMNS + metrics.COLUMNS + ENCODER_COLUMNS
 MUTABLE_KEYS = ("save_every",)
 FINAL_MODELS = ("generator", "discriminator", "encoder")
-
-
-class TrainError(Exception):
-    pass
+RECONSTRUCTIONS = "reconstructions.png"
 
 
 def configure(parser):
@@ -99,13 +94,13 @@ def resolve_config(args, images, table, source):
     from ... import determinism
     for name in ("batch_size", "nf", "kernel", "save_every"):
         if getattr(args, name) < 1:
-            raise TrainError("%s must be at least 1" % name.upper())
+            raise UserError("%s must be at least 1" % name.upper())
     if args.gan_epochs < 0 or args.encoder_epochs < 0 or args.gan_epochs + args.encoder_epochs < 1:
-        raise TrainError("GAN_EPOCHS and ENCODER_EPOCHS: at least one epoch in all")
+        raise UserError("GAN_EPOCHS and ENCODER_EPOCHS: at least one epoch in all")
     if args.joint < 0:
-        raise TrainError("JOINT must be 0 or more")
+        raise UserError("JOINT must be 0 or more")
     if len(images) < args.batch_size:
-        raise TrainError("%d images but a batch of %d: use a smaller BATCH" % (len(images), args.batch_size))
+        raise UserError("%d images but a batch of %d: use a smaller BATCH" % (len(images), args.batch_size))
     return {
         "pipeline": PIPELINE, "run": args.run, "seed": args.seed,
         "gan_epochs": args.gan_epochs, "encoder_epochs": args.encoder_epochs,
@@ -124,14 +119,10 @@ def resolve_config(args, images, table, source):
 
 
 def main(args):
-    try:
-        images, table, _, _, source = load_set(args.set, args.seed, args.synthetic_n)
-        config = resolve_config(args, images, table, source)
-        folder = runfolder.run_dir(PIPELINE, args.run)
-        runfolder.check_config(folder, config, MUTABLE_KEYS)
-    except (dataset.DataError, TrainError, ValueError, runfolder.ConfigMismatch) as error:
-        print("cartoon-train: error: %s" % error, file=sys.stderr)
-        return 2
+    images, table, _, _, source = load_set(args.set, args.seed, args.synthetic_n)
+    config = resolve_config(args, images, table, source)
+    folder = runfolder.run_dir(PIPELINE, args.run)
+    runfolder.check_config(folder, config, MUTABLE_KEYS)
     if args.dry_run:
         print(json.dumps(config, indent=2, sort_keys=True))
         return 0
@@ -191,27 +182,42 @@ def recovery(generator, encoder, z, batch=64):
     return {"recovery_error": error, "recovery_cosine": float(np.mean(cosine)), "recovery_pixel_l1": pixels}
 
 
-# ---------------------------------------------------------------- training
-class _Run(object):
+# ---------------------------------------------------------------- training (kit.loop)
+class _Run(loop.Trainer):
+    """Both phases as one run of kit.loop: epochs < gan_epochs train the GAN (a grid at grid
+    epochs), the rest the encoder (its recovery figures every epoch)."""
+    name = "cartoon-train"
+    command = "make cartoon-train"
+    loss_columns = LOSS_COLUMNS
+
     def __init__(self, config, images, folder):
-        self.config, self.folder = config, Path(folder)
+        super(_Run, self).__init__(config, folder, HISTORY_COLUMNS)
         self.x = dataset.to_model(images)
         self.meter = metrics.CollapseMeter(images)
-        self.history = runfolder.History(self.folder, HISTORY_COLUMNS)
         self.fixed_z = seeds.stream(config["seed"], "grid").normal(
             size=(GRID * GRID, models.LATENT_DIM)).astype(np.float32)
         self.eval_z = seeds.stream(config["seed"], "eval").normal(
             size=(RECOVERY_N, models.LATENT_DIM)).astype(np.float32)
 
-    def build(self, saved):
-        from ... import determinism
-        determinism.seed_everything(self.config["seed"], threads=self.config["threads"])
+    # ---- cadence: a checkpoint also at the GAN's last epoch; grids only while the GAN trains
+    def is_save(self, epoch):
+        config = self.config
+        return (epoch % config["save_every"] == 0 or epoch == config["epochs"] - 1
+                or epoch == config["gan_epochs"] - 1)
+
+    def is_grid(self, epoch):
+        return epoch < self.config["gan_epochs"] and self.is_save(epoch)
+
+    def build_networks(self):
         self.net = build(self.config)
-        self.models = {name: self.net[name] for name in FINAL_MODELS}
-        self.device = determinism.describe_device(self.config["threads"])
-        self.rng, self.start = checkpoint.resume_point(saved, self.config["seed"], self.models,
-                                                       self.net["opts"])
-        self.rows = self.history.truncate(self.start - 1)
+        return ({name: self.net[name] for name in FINAL_MODELS}, self.net["opts"])
+
+    def build_message(self):
+        config = self.config
+        return "; nf %d: generator %d, discriminator %d, encoder %d parameters; %d images, " \
+               "%d GAN + %d encoder epochs" % ((config["nf"],) + tuple(
+                   self.models[n].count_params() for n in FINAL_MODELS) + (
+                   config["data"]["images"], config["gan_epochs"], config["encoder_epochs"]))
 
     def train_epoch(self, epoch):
         config, rng = self.config, self.rng
@@ -235,35 +241,44 @@ class _Run(object):
             row[key] = float(means[i]) if trained[i] else None
         return row
 
+    def after_epoch(self, epoch, row):
+        if epoch >= self.config["gan_epochs"]:
+            row.update(recovery(self.net["generator"], self.net["encoder"], self.eval_z))
+
     def grid(self, epoch, row):
+        """epoch-<n>.png: 8 x 8 faces of the fixed latents; -> them in [0, 1]."""
         from ...kit.grids import grid, save_png, to_uint8
         samples = (self.net["generator"].predict(self.fixed_z, batch_size=64) + 1.0) / 2.0
         row.update(self.meter.measure(samples))
         save_png(grid(to_uint8(samples), GRID), self.folder / runfolder.grid_name(epoch))
+        return samples
 
-    def reconstructions(self):
+    def describe(self, row, grid):
+        return _describe(row)
+
+    def final_models(self):
+        """The three models as .h5 (plain Keras, loadable without kerasgan)."""
+        return [(name + ".h5", self.models[name]) for name in FINAL_MODELS]
+
+    def final_files(self):
         """reconstructions.png: pairs real | G(E(real)) for the first 32 images."""
         from ...kit.grids import grid, save_png, to_uint8
         real = self.x[:32]
         again = self.net["generator"].predict(self.net["encoder"].predict(real, batch_size=64), batch_size=64)
         pairs = np.stack([real, again], 1).reshape((-1,) + real.shape[1:])
-        save_png(grid(to_uint8(pairs, -1.0, 1.0), 16), self.folder / "reconstructions.png")
+        save_png(grid(to_uint8(pairs, -1.0, 1.0), 16), self.folder / RECONSTRUCTIONS)
 
-    def save(self, epoch, progress):
-        state = {"epoch": epoch, "rng": seeds.rng_state(self.rng), "seed": self.config["seed"]}
-        checkpoint.save(self.folder, state, checkpoint.capture(self.models, self.net["opts"]))
-        self.summary("running", progress)
-
-    def summary(self, status, progress):
+    def summary(self, status):
         from ...kit.summary import write_summary
         last = self.rows[-1] if self.rows else {}
         measured = [r for r in self.rows if r.get("recovery_error") is not None]
         grids = [r for r in self.rows if r.get("diversity") is not None]
         files = {"config": runfolder.CONFIG, "history": runfolder.HISTORY,
                  "grids": "epoch-<n>.png", "timelapse": runfolder.TIMELAPSE,
-                 "reconstructions": "reconstructions.png",
+                 "reconstructions": RECONSTRUCTIONS,
                  "checkpoint": runfolder.CHECKPOINTS + "/" + runfolder.LATEST,
                  "generator": "generator.h5", "discriminator": "discriminator.h5", "encoder": "encoder.h5"}
+        progress = self.progress
         write_summary(self.folder, self.config, status, last.get("epoch", -1) + 1, self.device,
                       progress.seconds_per_epoch if progress else None, files,
                       final={k: last.get(k) for k in HISTORY_COLUMNS if last.get(k) is not None},
@@ -290,53 +305,5 @@ def _describe(row):
 
 
 def train(config, images, folder):
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    runfolder.write_json(folder / runfolder.CONFIG, config)   # before training starts
-    saved = checkpoint.load(folder)
-    epochs = config["epochs"]
-    if saved and saved[0]["epoch"] >= epochs - 1 and (folder / "encoder.h5").exists():
-        log("cartoon-train: run %s already finished (%d epochs); nothing to do" % (folder, epochs))
-        return 0
-    from ...kit.progress import Progress, StopFlag
-    run = _Run(config, images, folder)
-    run.build(saved)
-    log("device: %s; nf %d: generator %d, discriminator %d, encoder %d parameters"
-        % (run.device, config["nf"], *(run.models[n].count_params() for n in FINAL_MODELS)))
-    log("resume: run %s from epoch %d" % (folder, run.start) if saved else
-        "cartoon-train: new run %s (%d images; %d GAN + %d encoder epochs)"
-        % (folder, len(images), config["gan_epochs"], config["encoder_epochs"]))
-    progress, stop = Progress(epochs, run.start, every=config["save_every"]), StopFlag()
-    for epoch in range(run.start, epochs):
-        progress.begin()
-        row = run.train_epoch(epoch)
-        last = epoch == epochs - 1
-        save = epoch % config["save_every"] == 0 or last or epoch == config["gan_epochs"] - 1
-        if epoch < config["gan_epochs"] and save:
-            run.grid(epoch, row)
-        if epoch >= config["gan_epochs"]:
-            row.update(recovery(run.net["generator"], run.net["encoder"], run.eval_z))
-        run.history.append(row)
-        run.rows.append(row)
-        progress.end(epoch, _describe(row), force=save)
-        if save or stop.requested:
-            run.save(epoch, progress)
-        if stop.requested:
-            log("cartoon-train: stopped at epoch %d; the same command resumes" % epoch)
-            run.summary("interrupted", progress)
-            return 128 + stop.signum
-    finish(run, progress)
-    return 0
-
-
-def finish(run, progress):
-    """The three models as .h5 (plain Keras, loadable without kerasgan), reconstructions, GIF."""
-    from ...kit.files import atomic_path
-    from ...kit.grids import make_timelapse
-    for name in FINAL_MODELS:
-        with atomic_path(run.folder / (name + ".h5"), ".h5") as tmp:
-            run.models[name].save(str(tmp))
-    run.reconstructions()
-    make_timelapse(run.folder, name=runfolder.TIMELAPSE)
-    run.summary("finished", progress)
-    log("cartoon-train: done; outputs in %s" % run.folder)
+    """Train (or resume) the run in `folder`; 0 when finished, 1 on NaN, 128 + signal when stopped."""
+    return loop.train(_Run(config, images, folder))
