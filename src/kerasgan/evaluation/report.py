@@ -29,13 +29,17 @@ def _network(ctx):
         esc(net.get("n")), esc(net.get("real")))
 
 
+D_LOSSES = (("loss_D_real", "loss_D_fake"), ("d_loss_real", "d_loss_fake"))   # pix2pix, cartoon
+
+
 def _by_loss(ctx, history, ep, found):
     """(epoch, caption) of the original's pick: the run's best epoch or the lowest discriminator
-    loss; a pipeline whose original kept none (pix2pix) gets the lowest D loss of its grid epochs."""
+    loss; a pipeline whose original kept none (pix2pix, cartoon) gets the lowest D loss of its grid epochs."""
     epoch, _ = best_epoch(ctx.run_path, history, ctx.summary)
     if epoch is not None:
         return epoch, "best by discriminator loss: epoch %d" % epoch
-    real, fake = (dict(zip(*series(history, ep, k))) for k in ("loss_D_real", "loss_D_fake"))
+    keys = next((pair for pair in D_LOSSES if pair[0] in history[0]), D_LOSSES[0])
+    real, fake = (dict(zip(*series(history, ep, k))) for k in keys)
     losses = {int(x): real[x] + fake[x] for x in real if x in fake and int(x) in found}
     if not losses:
         return None, None
