@@ -98,3 +98,20 @@ def test_the_report_shows_the_fid_curve_and_both_best_epochs_with_their_grids(ru
         loss = min((float(r[real]) + float(r[fake]), int(r["epoch"])) for r in rows if r["fid"])[1]
         assert '"epoch-%05d.png"' % fid in page and "of the grid epochs: epoch %d" % loss in page
         assert ("quality-paired.png" in page) == (name == "pix2pix")
+
+
+DEMO_VARIABLES = {"demo": "DEMO_EVAL_N", "dcgan-demo": "DCGAN_DEMO_EVAL_N",
+                  "adversarial-mnist-demo": "ADV_DEMO_MNIST_EVAL_N",
+                  "adversarial-cifar10-demo": "ADV_DEMO_CIFAR10_EVAL_N",
+                  "pix2pix-demo": "P2P_DEMO_EVAL_N", "cartoon-demo": "CARTOON_DEMO_EVAL_N"}
+
+
+@pytest.mark.parametrize("demo", sorted(DEMO_VARIABLES))
+def test_every_demo_trains_with_its_own_eval_n(demo):
+    import subprocess
+    from conftest import ROOT
+    dry = lambda *extra: subprocess.run(   # noqa: E731
+        ["make", "--no-print-directory", "-n", "-C", str(ROOT), demo] + list(extra),
+        stdout=subprocess.PIPE, universal_newlines=True, timeout=120, check=True).stdout
+    assert [line for line in dry("%s=23" % DEMO_VARIABLES[demo]).splitlines() if "EVAL_N=23" in line]
+    assert "EVAL_N=23" not in dry()
