@@ -29,9 +29,9 @@ KID_SUBSETS = 10        # per grid epoch: 10 subsets keep the cost small (evalua
 
 
 def eval_n():
-    """EVAL_N from the environment (0: off)."""
+    """EVAL_N from the environment (empty or 0: off; a demo's default gives way to EVAL_N=0)."""
     value = os.environ.get(ENV, "").strip()
-    if not value:
+    if value in ("", "0"):
         return 0
     if not value.isdigit() or int(value) < metrics.NEAREST_K + 2:
         raise ValueError("%s=%r: give a number of samples >= %d" % (ENV, value, metrics.NEAREST_K + 2))
