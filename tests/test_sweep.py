@@ -299,3 +299,21 @@ def test_pix2pix_sweep_scores_equal_its_result_page(tmp_path):
     pixels = lambda n, c: np.asarray(Image.open(str(page / ("%d_%s.png" % (n, c)))), np.float64)  # noqa: E731
     l1 = np.mean([np.abs(pixels(n, "output") - pixels(n, "target")).mean() for n in range(1, 8)]) / 255
     assert abs(l1 - score["last"]["l1"]) < 1e-12
+
+
+@needs_sweep_env
+def test_a_point_does_not_inherit_what_the_dask_nanny_set_for_its_worker():
+    """The nanny's MALLOC_TRIM_THRESHOLD_=65536 and one-thread BLAS settings are the worker's own;
+    a value the user chose differently, and everything else, reaches the point."""
+    code = ("import os\n"
+            "os.environ.update(MALLOC_TRIM_THRESHOLD_='65536', OMP_NUM_THREADS='1', "
+            "OPENBLAS_NUM_THREADS='1', MKL_NUM_THREADS='4', MAKELEVEL='2', KERASGAN_SEEN='yes')\n"
+            "from kerasgan.sweep.point import clean_env\n"
+            "env = clean_env(2, None)\n"
+            "print(sorted(k for k in env if k in ('MALLOC_TRIM_THRESHOLD_', 'OMP_NUM_THREADS', "
+            "'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS', 'MAKELEVEL', 'KERASGAN_SEEN')), "
+            "env['KERASGAN_INTER_THREADS'])\n")
+    out = subprocess.run([str(SWEEP_PYTHON), "-c", code], cwd=str(ROOT), stdout=subprocess.PIPE,
+                         universal_newlines=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+                         check=True).stdout
+    assert out.strip() == "['KERASGAN_SEEN', 'MKL_NUM_THREADS'] 2"

@@ -6,7 +6,8 @@ ReLU layer) of a small classifier trained on real images of the domain:
     domain    images    trained on (first found)                              labels
     digits    28x28x1   MNIST (Keras's cache) | scikit-learn's UCI digits       the digit
     colour32  32x32x3   CIFAR-10 (Keras's cache) | the embedded emoji classes   the class
-    faces64   64x64x3   the prepared Cartoon Set (recorded | synthetic)        hair_color (10)
+    faces64   64x64x3   the prepared Cartoon Set (recorded | synthetic: the    hair_color (10)
+                        default size, else the largest drawn for SEED)
     pix2pix   64x64x3   DATA_DIR/pix2pix/train's target photos, augmented      which photo
 
 Each network is cached in DATA_DIR/models/features-<domain>-<fingerprint>.h5 (+ .json: data source,
@@ -70,25 +71,30 @@ def _colour32(seed):
 
 
 def _faces64(seed):
-    from ..pipelines.cartoon import attributes, sets, train
-    try:
-        images, table, _, cache, _ = train.load_set("", seed, sets.SYNTHETIC_N)
-    except (ValueError, train.dataset.DataError):
+    """The recorded set, else the synthetic set of SEED: the default size, then the largest drawn."""
+    from ..pipelines.cartoon import attributes, data, fetch, sets
+    sizes = [p.name.rsplit("-n", 1)[-1] for p in fetch.cartoon_dir().glob("synthetic-s%d-n*" % seed)]
+    tries = [("", sets.SYNTHETIC_N)] + [(sets.SYNTHETIC, n) for n in
+                                        [sets.SYNTHETIC_N] + sorted((int(s) for s in sizes if s.isdigit()), reverse=True)]
+    for spec, n in tries:
         try:
-            images, table, _, cache, _ = train.load_set(sets.SYNTHETIC, seed, sets.SYNTHETIC_N)
-        except train.dataset.DataError as error:
-            raise FeatureError("faces64: %s" % error)
+            images, table, _, cache, _ = data.load_set(spec, seed, n)
+            break
+        except (ValueError, data.DataError) as error:
+            problem = error
+    else:
+        raise FeatureError("faces64: %s" % problem)
     labels = table[:, attributes.NAMES.index(CARTOON_LABEL)].astype(np.int64)
     known = labels != attributes.MISSING
     return images[known], labels[known], "cartoon set %s (%s)" % (cache, CARTOON_LABEL)
 
 
 def _pix2pix(seed):
-    from ..pipelines.pix2pix import train
-    folder = train.default_train_dir()
+    from ..pipelines.pix2pix import data
+    folder = data.default_train_dir()
     if not folder.is_dir():
         raise FeatureError("pix2pix: %s does not exist: make pix2pix-preprocess first" % folder)
-    photos = [p for p in train.load_pairs(folder)[1] if p is not None]
+    photos = [p for p in data.load_pairs(folder)[1] if p is not None]
     if len(photos) < 2:
         raise FeatureError("pix2pix: %s holds fewer than 2 image|edges pairs" % folder)
     rng = seeds.stream(seed, "features")
@@ -169,7 +175,7 @@ class Isolated(object):
 
     def __init__(self, seed):
         import tensorflow as tf
-        from .. import determinism
+        from ..kit import determinism
         from ..compat import order_updates_after_reads
         order_updates_after_reads()
         self.graph = tf.Graph()
@@ -197,7 +203,7 @@ class Isolated(object):
 def train(domain, x, y, seed, path, source, log=print):
     """Train the domain's classifier on (x, y) with a held-out share, save it and its .json."""
     from keras.utils import to_categorical
-    from .. import determinism
+    from ..kit import determinism
     determinism.untimed_hdf5()      # equal weights, equal bytes
     classes = int(y.max()) + 1
     order = seeds.stream(seed, "features").permutation(len(x))

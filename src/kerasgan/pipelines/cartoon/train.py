@@ -75,23 +75,8 @@ def configure(parser):
     parser.add_argument("--dry-run", action="store_true", help="print the resolved config and stop")
 
 
-def load_set(spec, seed, synthetic_n):
-    """-> (images, attribute table, names, cache path, set description); the cache must exist."""
-    folder, kind = sets.resolve(spec, seed, synthetic_n)
-    if kind == sets.SYNTHETIC and not folder.is_dir():
-        raise dataset.DataError("the synthetic set %s is not drawn yet: make cartoon-prepare "
-                                "CARTOON_SET=synthetic" % folder)
-    pairs, broken = dataset.list_pairs(folder)
-    cache = dataset.cache_path(folder, pairs, broken)
-    if not cache.is_file():
-        raise dataset.DataError("%s is not prepared yet: make cartoon-prepare (CARTOON_SET=%s)"
-                                % (folder, spec or ""))
-    images, table, names = dataset.load(cache)
-    return images, table, names, cache, {"kind": kind, "folder": str(folder), "cache": str(cache)}
-
-
 def resolve_config(args, images, table, source):
-    from ... import determinism
+    from ...kit import determinism
     for name in ("batch_size", "nf", "kernel", "save_every"):
         if getattr(args, name) < 1:
             raise UserError("%s must be at least 1" % name.upper())
@@ -119,7 +104,7 @@ def resolve_config(args, images, table, source):
 
 
 def main(args):
-    images, table, _, _, source = load_set(args.set, args.seed, args.synthetic_n)
+    images, table, _, _, source = dataset.load_set(args.set, args.seed, args.synthetic_n)
     config = resolve_config(args, images, table, source)
     folder = runfolder.run_dir(PIPELINE, args.run)
     runfolder.check_config(folder, config, MUTABLE_KEYS)
@@ -189,9 +174,11 @@ class _Run(loop.Trainer):
     name = "cartoon-train"
     command = "make cartoon-train"
     loss_columns = LOSS_COLUMNS
+    domain = "faces64"         # EVAL_N's feature network
 
     def __init__(self, config, images, folder):
         super(_Run, self).__init__(config, folder, HISTORY_COLUMNS)
+        self.images = images
         self.x = dataset.to_model(images)
         self.meter = metrics.CollapseMeter(images)
         self.fixed_z = seeds.stream(config["seed"], "grid").normal(
@@ -253,6 +240,14 @@ class _Run(loop.Trainer):
         save_png(grid(to_uint8(samples), GRID), self.folder / runfolder.grid_name(epoch))
         return samples
 
+    def evaluation_real(self, n):
+        return self.images
+
+    def evaluation_samples(self, rng, n):
+        from ...kit.grids import to_uint8
+        z = rng.normal(size=(n, models.LATENT_DIM)).astype(np.float32)
+        return to_uint8(self.net["generator"].predict(z, batch_size=64), -1.0, 1.0)
+
     def describe(self, row, grid):
         return _describe(row)
 
@@ -287,7 +282,8 @@ class _Run(loop.Trainer):
                       parameters={name: int(m.count_params()) for name, m in self.models.items()},
                       warnings=metrics.collapse_warnings(self.rows),
                       thresholds={"diversity": metrics.DIVERSITY_WARN, "memorised": metrics.MEMORISED_WARN},
-                      loss_columns=LOSS_COLUMNS, metric_columns=metrics.COLUMNS + ENCODER_COLUMNS)
+                      loss_columns=LOSS_COLUMNS, metric_columns=metrics.COLUMNS + ENCODER_COLUMNS,
+                      **self.quality_summary())
 
 
 def _describe(row):
