@@ -34,7 +34,7 @@ def start_cli_until(path, *args, env=None, cwd=None, stdout=subprocess.DEVNULL, 
     return proc
 
 
-def run_cli(*args, env=None, cwd=None, timeout=600, check=True):
+def run_cli(*args, env=None, cwd=None, timeout=1800, check=True):
     """Run `python -m kerasgan ARGS` with this interpreter; return the CompletedProcess."""
     result = subprocess.run([sys.executable, "-m", "kerasgan"] + [str(a) for a in args],
                             env=cli_env(env), cwd=str(cwd or ROOT), timeout=timeout,

@@ -13,7 +13,7 @@ from kerasgan.bench.cases import CASES, Case
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
-    result = run_cli("bench", "--quick", "1", "--out", out, timeout=600)
+    result = run_cli("bench", "--quick", "1", "--out", out, timeout=1800)
     files = sorted(out.glob("*-quick.json"))
     assert len(files) == 1, files
     return json.loads(files[0].read_text()), result.stdout

@@ -30,7 +30,7 @@ def workspace(tmp_path_factory):
 
 
 def train(workspace, run):
-    return run_cli("cartoon-train", "--run", run, *TINY, env=workspace[2], timeout=300)
+    return run_cli("cartoon-train", "--run", run, *TINY, env=workspace[2], timeout=1800)
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def test_sigkill_in_the_encoder_phase_then_resume_gives_identical_bytes(workspac
 def test_arithmetic_interpolate_generate_and_report(workspace, reference):
     ref, _ = reference
     data, out, env, names = workspace
-    run_cli("cartoon-arithmetic", "--run", "ref", "--attr", "glasses", "--n", 4, env=env, timeout=300)
+    run_cli("cartoon-arithmetic", "--run", "ref", "--attr", "glasses", "--n", 4, env=env, timeout=1800)
     folder = ref / "arithmetic" / "glasses"
     from PIL import Image
     for name in ("imgs_originals", "imgs_base", "imgs_glasses_avg", "imgs_glasses_sub",
@@ -113,7 +113,7 @@ def test_arithmetic_interpolate_generate_and_report(workspace, reference):
     assert 0 < figures["reconstruction_l1"] < 2
     # projection from E(x): its figures beside the encoder's, the encoder's grids in encoder/
     run_cli("cartoon-arithmetic", "--run", "ref", "--attr", "glasses", "--n", 4, "--inversion", "projection",
-            "--steps", 3, env=env, timeout=300)
+            "--steps", 3, env=env, timeout=1800)
     projected = json.loads((folder / "arithmetic.json").read_text())
     assert projected["inversion"] == "projection" and sorted(projected["inversions"]) == ["encoder", "projection"]
     assert projected["inversions"]["encoder"] == figures["inversions"]["encoder"]   # E's figures unchanged
@@ -121,20 +121,20 @@ def test_arithmetic_interpolate_generate_and_report(workspace, reference):
     assert (folder / "encoder" / "imgs_glasses_avg.png").is_file()
     assert list((data / "models").glob("cartoon-classifier-glasses-*.h5"))
     # another attribute from the CSVs, given as name=variant
-    run_cli("cartoon-arithmetic", "--run", "ref", "--attr", "hair_color=0", "--n", 2, env=env, timeout=300)
+    run_cli("cartoon-arithmetic", "--run", "ref", "--attr", "hair_color=0", "--n", 2, env=env, timeout=1800)
     assert (ref / "arithmetic" / "hair_color-0" / "imgs_hair_color-0_avg.png").is_file()
     bad = run_cli("cartoon-arithmetic", "--run", "ref", "--attr", "wings", env=env, check=False)
     assert bad.returncode == 2 and "not a Cartoon Set attribute" in bad.stderr
 
     run_cli("cartoon-interpolate", "--run", "ref", "--images", "%s,%s" % (names[0], names[1]), "--steps", 5,
-            env=env, timeout=300)
+            env=env, timeout=1800)
     strip = ref / "interpolate" / ("%s_%s.png" % (names[0], names[1]))
     with Image.open(str(strip)) as image:
         assert image.size == (7 * 64 + 8 * 2, 64 + 2 * 2)
-    run_cli("cartoon-generate", "--run", "ref", "--n", 9, env=env, timeout=300)
+    run_cli("cartoon-generate", "--run", "ref", "--n", 9, env=env, timeout=1800)
     assert json.loads((ref / "samples" / "samples.json").read_text())["n"] == 9
 
-    run_cli("report", "--pipeline", "cartoon", "--run", "ref", env=env, timeout=300)
+    run_cli("report", "--pipeline", "cartoon", "--run", "ref", env=env, timeout=1800)
     page = (ref / "report.html").read_text()
     assert "Latent attribute arithmetic" in page and "imgs_glasses_avg.png" in page
     assert "cartoon-gan.png" in page and "cartoon-encoder.png" in page and "generator of epoch 5" in page
@@ -155,7 +155,7 @@ def test_joint_trains_the_encoder_alongside_the_gan(workspace, reference):
     order (JOINT 0, the reference run) moves E only after the GAN."""
     ref, _ = reference
     out = workspace[1]
-    run_cli("cartoon-train", "--run", "joint", *TINY, "--joint", 10, env=workspace[2], timeout=300)
+    run_cli("cartoon-train", "--run", "joint", *TINY, "--joint", 10, env=workspace[2], timeout=1800)
     folder = out / "cartoon" / "joint"
     _, arrays = checkpoint_state(folder)
     steps = {name: int(arrays["opt_%s/000" % name]) for name in ("generator", "discriminator", "encoder")}

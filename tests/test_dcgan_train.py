@@ -41,7 +41,7 @@ def train_args(npz, run, epochs=EPOCHS):
 
 def train(workspace, run, **kw):
     data, out, npz, cwd = workspace
-    return run_cli(*train_args(npz, run, **kw), env=env_for(data, out), cwd=cwd, timeout=300)
+    return run_cli(*train_args(npz, run, **kw), env=env_for(data, out), cwd=cwd, timeout=1800)
 
 
 @pytest.fixture(scope="module")

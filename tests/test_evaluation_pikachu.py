@@ -23,7 +23,7 @@ def runs(tmp_path_factory):
     # HOME: no Keras CIFAR-10 cache, so colour32 trains on the embedded emoji classes
     env = {"KERASGAN_DATA_DIR": str(data), "KERASGAN_OUT_DIR": str(out), "HOME": str(root)}
     for run, extra in (("plain", {}), ("scored", {scoring.ENV: "20"})):
-        run_cli("train", "--run", run, "--epochs", 5, *TINY, env=dict(env, **extra), timeout=600)
+        run_cli("train", "--run", run, "--epochs", 5, *TINY, env=dict(env, **extra), timeout=1800)
     return out, env
 
 

@@ -114,7 +114,7 @@ def _make(data, *args):
     return subprocess.run(["make", "--no-print-directory", "-C", str(ROOT)] + list(args)
                           + ["DATA_DIR=%s" % data],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, timeout=600)
+                          universal_newlines=True, timeout=1800)
 
 
 def _read_csv(path):

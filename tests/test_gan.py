@@ -40,7 +40,7 @@ def env_for(data, out):
 
 def train(data, out, run, *extra, epochs=EPOCHS, seed=0, check=True):
     return run_cli("train", "--run", run, "--epochs", epochs, "--seed", seed, *(TINY + list(extra)),
-                   env=env_for(data, out), check=check, timeout=300)
+                   env=env_for(data, out), check=check, timeout=1800)
 
 
 def run_folder(out, run):

@@ -180,6 +180,6 @@ def test_our_commands_silence_tensorflows_deprecation_notices(quiet):
             "import tensorflow as tf\ntf.logging.error('real errors still show')\n")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TF_CPP_MIN_LOG_LEVEL="2")
     err = subprocess.run([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE,
-                         universal_newlines=True, timeout=300, check=True).stderr
+                         universal_newlines=True, timeout=1800, check=True).stderr
     assert "real errors still show" in err
     assert ("is deprecated" in err) is (not quiet), err[-2000:]

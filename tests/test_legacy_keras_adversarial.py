@@ -43,7 +43,7 @@ def _run_script(tmp_path, kind):
     cwd = tmp_path / "cwd"  # not the repository: nothing of ours on the path by accident
     cwd.mkdir(exist_ok=True)
     proc = subprocess.run([str(VENV_PYTHON), str(SCRIPT), str(npz), str(out), "1", kind],
-                          env=_plain_env(), cwd=str(cwd), timeout=300,
+                          env=_plain_env(), cwd=str(cwd), timeout=1800,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return out

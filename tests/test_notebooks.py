@@ -97,7 +97,7 @@ def test_notebook_runs_top_to_bottom(path, tmp_path):
                KERASGAN_NB_TINY="1", TF_CPP_MIN_LOG_LEVEL="2", TMPDIR="/tmp",  # Chromium: short socket paths
                PYTHONPATH=str(ROOT / "src"))
     notebook = nbformat.read(str(path), as_version=4)
-    client = nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
+    client = nbclient.NotebookClient(notebook, timeout=1800, kernel_name="python3",
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute(env=env)   # raises CellExecutionError, naming the cell, on any error
     reports = sorted(out.rglob("report.html"))

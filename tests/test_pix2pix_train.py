@@ -76,7 +76,7 @@ def workspace(tmp_path_factory):
 def reference(workspace):
     data, out = workspace
     result = run_cli("pix2pix-train", "--run", "ref", "--epochs", EPOCHS, *TINY,
-                     env=env_for(data, out), timeout=300)
+                     env=env_for(data, out), timeout=1800)
     return out / "pix2pix" / "ref", result
 
 
@@ -105,7 +105,7 @@ def test_sigkill_then_resume_is_byte_identical(workspace, reference):
     assert proc.wait() == -signal.SIGKILL, "the run ended before it could be killed"
     assert not (folder / "generator.h5").exists()
     resumed = run_cli("pix2pix-train", "--run", "killed", "--epochs", EPOCHS, *TINY,
-                      env=env_for(data, out), timeout=300)
+                      env=env_for(data, out), timeout=1800)
     assert "resume: run" in resumed.stdout
     for name in ("checkpoints/latest.npz", "generator.h5", "history.csv", "epoch-00002.png",
                  "epoch-00003.png", "checkpoints/snapshot-00002.npz"):

@@ -17,7 +17,7 @@ def run_gan(tmp_path, seed, name, image_dir=None):
     args = [sys.executable, str(SCRIPT), str(seed), str(out)] + ([str(image_dir)] if image_dir else [])
     env = dict(os.environ, PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="2")
     proc = subprocess.run(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, timeout=300)
+                          universal_newlines=True, timeout=1800)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return json.loads(out.read_text())
 
@@ -43,7 +43,7 @@ def test_unpatched_keras_adversarial_fails_on_keras_212(tmp_path):
                KERASGAN_NO_STARTUP="1")
     proc = subprocess.run([sys.executable, str(script), "0", str(tmp_path / "out.json")],
                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, timeout=300)
+                          universal_newlines=True, timeout=1800)
     assert proc.returncode != 0
     assert "object has no attribute '_feed_" in proc.stderr, proc.stderr[-2000:]
 

@@ -22,7 +22,7 @@ def fingerprint(python=sys.executable, params=TINY, **env):
                     PYTHONHASHSEED="0", KERASGAN_THREADS="1")
     full_env.update(env)
     done = subprocess.run([python, "-m", "kerasgan.bench.worker", "kerasgan.bench.gan:fingerprint",
-                           json.dumps(params)], env=full_env, cwd=str(ROOT), timeout=300,
+                           json.dumps(params)], env=full_env, cwd=str(ROOT), timeout=1800,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads([l for l in done.stdout.splitlines() if l.startswith(MARK)][-1][len(MARK):])

@@ -160,7 +160,7 @@ def test_sweep_on_the_local_cluster_equals_runs_trained_alone(sweep_file, tmp_pa
     assert again.returncode == 0 and all(attempts(tmp_path, h, s) == 1 for h, s in POINTS)
 
 
-def _wait_for(predicate, timeout=600):
+def _wait_for(predicate, timeout=1800):
     deadline = time.time() + timeout
     while time.time() < deadline:
         if predicate():

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))  # tests/search_server.py
 
 
-def run_cli(*args, env=None, cwd=None, timeout=300, check=True):
+def run_cli(*args, env=None, cwd=None, timeout=1800, check=True):
     """`python -m kerasgan ARGS` in a subprocess of this (ingest) interpreter."""
     full_env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), PYTHONHASHSEED="0")
     full_env.update(env or {})
@@ -23,7 +23,7 @@ def run_cli(*args, env=None, cwd=None, timeout=300, check=True):
     return result
 
 
-def make(*args, env=None, timeout=300):
+def make(*args, env=None, timeout=1800):
     full_env = dict(os.environ)
     full_env.update(env or {})
     return subprocess.run(["make", "--no-print-directory", "-C", str(ROOT)] + [str(a) for a in args],

@@ -26,7 +26,7 @@ def test_demo_search_feeds_the_real_download_and_reshape_stages(data_dir):
 
     result = run_cli("demo-search", "--corpus", corpus, "--", sys.executable, "-m", "kerasgan", "download",
                      "--keywords", "smiling face,cat", "--search-url", "{search_url}", "--ca-bundle", "{ca}",
-                     "--data-dir", data_dir, *FAST, timeout=300)
+                     "--data-dir", data_dir, *FAST, timeout=1800)
     assert "download: smiling face: found 5, saved 5" in result.stdout, result.stdout + result.stderr
     assert "download: cat: found 2, saved 2" in result.stdout  # 1f431 cat face, 1f638 grinning cat face
 
