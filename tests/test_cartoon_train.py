@@ -105,8 +105,7 @@ def test_arithmetic_interpolate_generate_and_report(workspace, reference):
             assert image.size == (2 * 64 + 3 * 2,) * 2, name      # 4 images, 2 x 2
     figures = json.loads((folder / "arithmetic.json").read_text())
     assert figures["n"] == 4 and figures["images_with"] + figures["images_without"] == 48
-    for key in ("added", "removed"):
-        assert 0 <= figures[key]["flipped"] <= figures[key]["of"] <= 48
+    # the flip counts' known answers: test_evaluation_judges.py
     assert sorted(figures["by_scale"], key=float) == ["0.5", "1", "1.5", "2"]
     assert figures["by_scale"]["1"] == {k: figures[k] for k in ("added", "removed")}
     assert figures["inversion"] == "encoder" and list(figures["inversions"]) == ["encoder"]

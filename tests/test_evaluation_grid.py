@@ -124,3 +124,10 @@ def test_scoring_a_resumed_run_keeps_its_earlier_rows(runs, tmp_path):
     assert [r["epoch"] for r in rows] == ["0", "1", "2"]
     assert [r["fid"] for r in rows[:2]] == ["", ""] and rows[2]["fid"]
     assert rows[0]["discriminator_loss"] == plain[0]["discriminator_loss"]
+
+
+def test_the_training_fingerprint_of_a_scored_run_is_the_plain_runs(runs):
+    from kerasgan.kit import fingerprint
+    folder, _ = runs
+    plain, scored = (fingerprint.history_blocks(folder / r) for r in ("plain", "scored"))
+    assert plain == scored and sorted(plain[1]) == [0, 2]

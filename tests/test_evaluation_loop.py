@@ -1,10 +1,12 @@
 """EVAL_N through kit.loop for the trainers beyond keras-adversarial: keras-dcgan (scored at each
-epoch's end) and pix2pix (paired: also L1, PSNR, SSIM). Scoring changes no training byte."""
+epoch's end), pix2pix (paired: also L1, PSNR, SSIM) and cartoon (its GAN epochs' grids; the faces64
+network on the run's own synthetic set). Scoring changes no training byte."""
 import csv
 import json
 
 import pytest
 
+from cartoon_fixtures import cache_set
 from conftest import run_cli
 from test_dcgan_data import write_mnist_npz
 from test_pix2pix_train import write_pairs
@@ -15,11 +17,14 @@ CASES = {
     "dcgan": ["dcgan", "--mode", "train", "--epochs", "2", "--batch_size", "4", "--save-every", "2",
               "--grid-every", "3", "--quality-n", "8"],
     "pix2pix": ["pix2pix-train", "--epochs", "3", "--size", "32", "--ngf", "4", "--save-every", "2"],
+    "cartoon": ["cartoon-train", "--set", "synthetic", "--synthetic-n", "48", "--nf", "4", "--kernel", "3",
+                "--batch-size", "16", "--gan-epochs", "3", "--encoder-epochs", "1", "--save-every", "2"],
 }
 TRAINING_FILES = {
     "dcgan": ["checkpoints/latest.npz", "generator.h5", "discriminator.h5", "batches.csv",
               "0_0.png", "1_3.png"],
     "pix2pix": ["checkpoints/latest.npz", "generator.h5", "epoch-00000.png", "epoch-00002.png"],
+    "cartoon": ["checkpoints/latest.npz", "generator.h5", "encoder.h5", "epoch-00000.png", "epoch-00002.png"],
 }
 
 
@@ -33,13 +38,16 @@ def runs(request, tmp_path_factory):
     if name == "dcgan":
         write_mnist_npz(root / "mnist.npz", n=24)
         args += ["--data", str(root / "mnist.npz")]
-    else:
+    elif name == "pix2pix":
         write_pairs(data / "pix2pix" / "train", count=3)
+    else:
+        from kerasgan.pipelines.cartoon import sets
+        cache_set(sets.synthetic_dir(0, 48, data), data, 48)
     # HOME: no Keras MNIST cache, so the digits network trains on scikit-learn's UCI digits
     env = {"KERASGAN_DATA_DIR": str(data), "KERASGAN_OUT_DIR": str(out), "HOME": str(root),
            "PYTHONHASHSEED": "0"}
-    run_cli(*args, "--run", "plain", env=env, timeout=600)
-    scored = run_cli(*args, "--run", "scored", env=dict(env, **{scoring.ENV: "8"}), timeout=900)
+    run_cli(*args, "--run", "plain", env=env, timeout=1800)
+    scored = run_cli(*args, "--run", "scored", env=dict(env, **{scoring.ENV: "8"}), timeout=1800)
     return name, out / name, scored
 
 
@@ -63,7 +71,7 @@ def test_the_scored_steps_carry_the_figures_and_the_summary_keeps_last_and_best(
     expected = scoring.COLUMNS + (scoring.PAIRED_COLUMNS if name == "pix2pix" else [])
     assert [c for c in rows[0] if c in scoring.QUALITY] == expected
     scored = [int(r["epoch"]) for r in rows if r["fid"]]
-    assert scored == ([0, 1] if name == "dcgan" else [0, 2])   # dcgan: each epoch; pix2pix: grid epochs
+    assert scored == ([0, 1] if name == "dcgan" else [0, 2])   # dcgan: each epoch; else the grid epochs
     assert all(r[k] for r in rows if r["fid"] for k in expected)
     quality = json.loads((folder / "scored" / "summary.json").read_text())["quality"]
     best = min((float(r["fid"]), int(r["epoch"])) for r in rows if r["fid"])
@@ -73,3 +81,37 @@ def test_the_scored_steps_carry_the_figures_and_the_summary_keeps_last_and_best(
     assert "FID " in result.stdout + result.stderr
     if name == "pix2pix":
         assert "SSIM" in result.stdout + result.stderr
+
+
+def test_the_report_shows_the_fid_curve_and_both_best_epochs_with_their_grids(runs):
+    name, folder, _ = runs
+    rows = history(folder / "scored")
+    fid = min((float(r["fid"]), int(r["epoch"])) for r in rows if r["fid"])[1]
+    run_cli("report", "--pipeline", name, "--run", "scored", env={"KERASGAN_OUT_DIR": str(folder.parent)})
+    page = (folder / "scored" / "report.html").read_text()
+    assert "quality-fid.png" in page and "best by FID: epoch %d" % fid in page
+    if name == "dcgan":     # the last grid of each epoch (<epoch>_3.png); D loss over every epoch's row
+        loss = min((float(r["discriminator_loss"]), int(r["epoch"])) for r in rows)[1]
+        assert '"%d_3.png"' % fid in page and "best by discriminator loss: epoch %d" % loss in page
+    else:                   # no best epoch in the original: the grid epochs' lowest D loss
+        real, fake = ("loss_D_real", "loss_D_fake") if name == "pix2pix" else ("d_loss_real", "d_loss_fake")
+        loss = min((float(r[real]) + float(r[fake]), int(r["epoch"])) for r in rows if r["fid"])[1]
+        assert '"epoch-%05d.png"' % fid in page and "of the grid epochs: epoch %d" % loss in page
+        assert ("quality-paired.png" in page) == (name == "pix2pix")
+
+
+DEMO_VARIABLES = {"demo": "DEMO_EVAL_N", "dcgan-demo": "DCGAN_DEMO_EVAL_N",
+                  "adversarial-mnist-demo": "ADV_DEMO_MNIST_EVAL_N",
+                  "adversarial-cifar10-demo": "ADV_DEMO_CIFAR10_EVAL_N",
+                  "pix2pix-demo": "P2P_DEMO_EVAL_N", "cartoon-demo": "CARTOON_DEMO_EVAL_N"}
+
+
+@pytest.mark.parametrize("demo", sorted(DEMO_VARIABLES))
+def test_every_demo_trains_with_its_own_eval_n(demo):
+    import subprocess
+    from conftest import ROOT
+    dry = lambda *extra: subprocess.run(   # noqa: E731
+        ["make", "--no-print-directory", "-n", "-C", str(ROOT), demo] + list(extra),
+        stdout=subprocess.PIPE, universal_newlines=True, timeout=120, check=True).stdout
+    assert [line for line in dry("%s=23" % DEMO_VARIABLES[demo]).splitlines() if "EVAL_N=23" in line]
+    assert "EVAL_N=23" not in dry()

@@ -79,3 +79,11 @@ def test_readme_links_the_japanese_one_in_its_first_lines():
     head = "\n".join((ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:5])
     assert "README.ja.md" in head
     assert "README.md" in "\n".join((ROOT / "README.ja.md").read_text(encoding="utf-8").splitlines()[:5])
+
+
+def test_the_evaluation_page_has_its_japanese_twin_in_step_with_it():
+    english, japanese = ROOT / "docs" / "evaluation.md", ROOT / "docs" / "ja" / "evaluation.md"
+    missing = missing_in_japanese(english, japanese)
+    assert not missing, "docs/ja/evaluation.md lacks what docs/evaluation.md names: " + ", ".join(missing)
+    head = lambda path: "\n".join(path.read_text(encoding="utf-8").splitlines()[:5])   # noqa: E731
+    assert "ja/evaluation.md" in head(english) and "../evaluation.md" in head(japanese)

@@ -6,7 +6,8 @@ ReLU layer) of a small classifier trained on real images of the domain:
     domain    images    trained on (first found)                              labels
     digits    28x28x1   MNIST (Keras's cache) | scikit-learn's UCI digits       the digit
     colour32  32x32x3   CIFAR-10 (Keras's cache) | the embedded emoji classes   the class
-    faces64   64x64x3   the prepared Cartoon Set (recorded | synthetic)        hair_color (10)
+    faces64   64x64x3   the prepared Cartoon Set (recorded | synthetic: the    hair_color (10)
+                        default size, else the largest drawn for SEED)
     pix2pix   64x64x3   DATA_DIR/pix2pix/train's target photos, augmented      which photo
 
 Each network is cached in DATA_DIR/models/features-<domain>-<fingerprint>.h5 (+ .json: data source,
@@ -70,14 +71,19 @@ def _colour32(seed):
 
 
 def _faces64(seed):
-    from ..pipelines.cartoon import attributes, data, sets
-    try:
-        images, table, _, cache, _ = data.load_set("", seed, sets.SYNTHETIC_N)
-    except (ValueError, data.DataError):
+    """The recorded set, else the synthetic set of SEED: the default size, then the largest drawn."""
+    from ..pipelines.cartoon import attributes, data, fetch, sets
+    sizes = [p.name.rsplit("-n", 1)[-1] for p in fetch.cartoon_dir().glob("synthetic-s%d-n*" % seed)]
+    tries = [("", sets.SYNTHETIC_N)] + [(sets.SYNTHETIC, n) for n in
+                                        [sets.SYNTHETIC_N] + sorted((int(s) for s in sizes if s.isdigit()), reverse=True)]
+    for spec, n in tries:
         try:
-            images, table, _, cache, _ = data.load_set(sets.SYNTHETIC, seed, sets.SYNTHETIC_N)
-        except data.DataError as error:
-            raise FeatureError("faces64: %s" % error)
+            images, table, _, cache, _ = data.load_set(spec, seed, n)
+            break
+        except (ValueError, data.DataError) as error:
+            problem = error
+    else:
+        raise FeatureError("faces64: %s" % problem)
     labels = table[:, attributes.NAMES.index(CARTOON_LABEL)].astype(np.int64)
     known = labels != attributes.MISSING
     return images[known], labels[known], "cartoon set %s (%s)" % (cache, CARTOON_LABEL)

@@ -24,16 +24,28 @@ def _check(outputs, targets):
     return outputs, targets
 
 
+_GRAPHS = {}             # shape -> (session, a, b, psnr, ssim): built once (a grid epoch scores often)
+
+
+def _graph(shape):
+    import tensorflow as tf
+    if shape not in _GRAPHS:
+        graph = tf.Graph()
+        with graph.as_default():
+            a = tf.placeholder(tf.uint8, shape)
+            b = tf.placeholder(tf.uint8, shape)
+            ops = (tf.image.psnr(a, b, max_val=255), tf.image.ssim(a, b, max_val=255))
+        from ..kit import determinism
+        config = tf.ConfigProto(intra_op_parallelism_threads=determinism.configured_threads(),
+                                inter_op_parallelism_threads=determinism.inter_op_threads())
+        _GRAPHS[shape] = (tf.Session(graph=graph, config=config), a, b) + ops
+    return _GRAPHS[shape]
+
+
 def figures(outputs, targets):
     """uint8 (n, h, w, c) outputs and targets -> {l1, psnr, ssim}."""
     outputs, targets = _check(outputs, targets)
-    import tensorflow as tf
     l1 = float(np.mean(np.abs(outputs.astype(np.float64) - targets.astype(np.float64))) / 255.0)
-    with tf.Graph().as_default():
-        a = tf.placeholder(tf.uint8, outputs.shape)
-        b = tf.placeholder(tf.uint8, targets.shape)
-        psnr = tf.image.psnr(a, b, max_val=255)
-        ssim = tf.image.ssim(a, b, max_val=255)
-        with tf.Session() as session:
-            p, s = session.run([psnr, ssim], {a: outputs, b: targets})
+    session, a, b, psnr, ssim = _graph(outputs.shape)
+    p, s = session.run([psnr, ssim], {a: outputs, b: targets})
     return {"l1": l1, "psnr": float(np.mean(p)), "ssim": float(np.mean(s))}

@@ -13,6 +13,7 @@ trainer (pix2pix) returns (outputs, targets) and also gets L1, PSNR and SSIM. Of
 KERASGAN_EVAL_N (Make: EVAL_N) is set: runs without it keep their bytes and their history.csv.
 """
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -45,10 +46,22 @@ class GridScorer(object):
         self.paired = bool(trainer.paired)
         self.columns = COLUMNS + (PAIRED_COLUMNS if self.paired else [])
         self.net = features.ensure(self.domain, self.seed, log=log)
+        started = time.process_time()
         real = np.asarray(trainer.evaluation_real(n))[:REAL_LIMIT]
         self.real = self.net(images.to_domain(real, self.domain))
+        # CPU seconds (all threads) of the scoring and of the whole session since here, for the
+        # summary: what EVAL_N costs against the training it rides on (docs/evaluation.md)
+        self.cpu, self.scored, self.since = time.process_time() - started, 0, started
 
     def __call__(self, trainer):
+        started = time.process_time()
+        try:
+            return self._score(trainer)
+        finally:
+            self.cpu += time.process_time() - started
+            self.scored += 1
+
+    def _score(self, trainer):
         rng = seeds.stream(self.seed, "evaluate")
         drawn = trainer.evaluation_samples(rng, self.n)
         outputs, targets = drawn if self.paired else (drawn, None)
@@ -67,7 +80,9 @@ class GridScorer(object):
                        if self.paired else "")
 
     def describe(self):
-        return dict(self.net.describe(), n=self.n, real=int(len(self.real)), kid_subsets=KID_SUBSETS)
+        return dict(self.net.describe(), n=self.n, real=int(len(self.real)), kid_subsets=KID_SUBSETS,
+                    scored_steps=self.scored, cpu_seconds_scoring=round(self.cpu, 3),
+                    cpu_seconds_session=round(time.process_time() - self.since, 3))
 
 
 def grid_scorer(trainer, log=print):

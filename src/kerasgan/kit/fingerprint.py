@@ -11,7 +11,9 @@ differ, the files in it that differ, and what differs between the two machines. 
 
 Files that record when or where something ran (download times, the demo's random loopback ports,
 timings in summary.json, logs/) are not results: those columns and files are left out, so two runs
-that computed the same bytes have the same fingerprint.
+that computed the same bytes have the same fingerprint. history.csv's EVAL_N columns (FID & co.)
+are left out too: they are computed from bytes already hashed (the grid epoch's generator, the
+feature network's file), and a run scored or not has the same training fingerprint.
 """
 import csv
 import hashlib
@@ -94,6 +96,17 @@ def text_digest(text):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _without_quality(lines):
+    """history.csv's lines without the EVAL_N columns (kerasgan.evaluation.scoring.QUALITY)."""
+    from ..evaluation.scoring import QUALITY
+    header = lines[0].rstrip("\n").split(",") if lines else []
+    keep = [i for i, name in enumerate(header) if name not in QUALITY]
+    if len(keep) == len(header):
+        return lines
+    fields = [line.rstrip("\n").split(",") for line in lines]
+    return [",".join(f[i] for i in keep if i < len(f)) + "\n" for f in fields]
+
+
 def history_blocks(run):
     """history.csv cut at the grid epochs: {grid epoch: text of the rows since the previous grid},
     and under None the rows after the last grid (a run stopped between two grids).
@@ -105,7 +118,7 @@ def history_blocks(run):
     history = Path(run) / rf.HISTORY
     if not history.is_file():
         return grids, {}
-    lines = history.read_text(encoding="utf-8").splitlines(True)
+    lines = _without_quality(history.read_text(encoding="utf-8").splitlines(True))
     blocks = {epoch: "" for epoch in grids + [None]}
     for line in lines[1:]:
         epoch = int(line.split(",", 1)[0])

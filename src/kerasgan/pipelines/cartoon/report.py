@@ -4,6 +4,7 @@ recovery error and reconstructions, interpolations, the GAN's losses, grids and 
 Sections read only the run folder (config.json, summary.json, history.csv, arithmetic/*/,
 interpolate/, reconstructions.png, samples/) and never import the trainer.
 """
+from ...evaluation import report as evaluation_report
 from ...report import training
 from ...report.html import esc, img, not_run, number, read_json, rel, table as _table
 
@@ -155,4 +156,5 @@ def losses(ctx):
     return parts
 
 
-SECTIONS = (training.glance, arithmetic, encoder, models, losses, training.diversity, training.samples)
+SECTIONS = (training.glance, arithmetic, encoder, models, losses, training.diversity,
+            evaluation_report.quality, training.samples)

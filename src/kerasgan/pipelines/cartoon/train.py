@@ -173,9 +173,11 @@ class _Run(loop.Trainer):
     name = "cartoon-train"
     command = "make cartoon-train"
     loss_columns = LOSS_COLUMNS
+    domain = "faces64"         # EVAL_N's feature network
 
     def __init__(self, config, images, folder):
         super(_Run, self).__init__(config, folder, HISTORY_COLUMNS)
+        self.images = images
         self.x = dataset.to_model(images)
         self.meter = metrics.CollapseMeter(images)
         self.fixed_z = seeds.stream(config["seed"], "grid").normal(
@@ -237,6 +239,14 @@ class _Run(loop.Trainer):
         save_png(grid(to_uint8(samples), GRID), self.folder / runfolder.grid_name(epoch))
         return samples
 
+    def evaluation_real(self, n):
+        return self.images
+
+    def evaluation_samples(self, rng, n):
+        from ...kit.grids import to_uint8
+        z = rng.normal(size=(n, models.LATENT_DIM)).astype(np.float32)
+        return to_uint8(self.net["generator"].predict(z, batch_size=64), -1.0, 1.0)
+
     def describe(self, row, grid):
         return _describe(row)
 
@@ -271,7 +281,8 @@ class _Run(loop.Trainer):
                       parameters={name: int(m.count_params()) for name, m in self.models.items()},
                       warnings=metrics.collapse_warnings(self.rows),
                       thresholds={"diversity": metrics.DIVERSITY_WARN, "memorised": metrics.MEMORISED_WARN},
-                      loss_columns=LOSS_COLUMNS, metric_columns=metrics.COLUMNS + ENCODER_COLUMNS)
+                      loss_columns=LOSS_COLUMNS, metric_columns=metrics.COLUMNS + ENCODER_COLUMNS,
+                      **self.quality_summary())
 
 
 def _describe(row):

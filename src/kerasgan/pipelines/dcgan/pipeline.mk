@@ -34,9 +34,10 @@ dcgan-report: | $(LEGACY_ENV) ## write OUT_DIR/dcgan/<RUN>/report.html (RUN defa
 # figures; the classifier, two generates and the report ~70 s more. 6 epochs took 351 s, so the
 # demo trains 4 (docs/dcgan.md#the-demo). In so few batches the samples are still blobs.
 DCGAN_DEMO_EPOCHS ?= 4## dcgan-demo: epochs on the embedded digits (batch 32)
+DCGAN_DEMO_EVAL_N ?= 500## dcgan-demo: EVAL_N, samples scored at each epoch's end (cost: docs/evaluation.md#what-it-costs)
 dcgan-demo: | $(LEGACY_ENV) ## keras-dcgan offline on the embedded digits into DEMO_DIR/dcgan/demo/, plain + NICE samples, report (< 5 min)
 	$(call demo_begin,dcgan-demo)
-	$(DEMO_MAKE) DCGAN_DATA=digits dcgan-train BATCH=32 EPOCHS=$(DCGAN_DEMO_EPOCHS)
+	$(DEMO_MAKE) DCGAN_DATA=digits dcgan-train BATCH=32 EPOCHS=$(DCGAN_DEMO_EPOCHS) EVAL_N=$(DCGAN_DEMO_EVAL_N)
 	$(DEMO_MAKE) DCGAN_DATA=digits dcgan-generate BATCH=100
 	$(DEMO_MAKE) DCGAN_DATA=digits dcgan-generate BATCH=100 NICE=1
 	$(DEMO_MAKE) DCGAN_DATA=digits dcgan-report

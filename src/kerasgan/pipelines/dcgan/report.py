@@ -6,6 +6,7 @@ samples/<plain|nice>/samples.json) and never import the trainer.
 """
 import re
 
+from ...evaluation import report as evaluation_report
 from ...kit import runfolder
 from ...report import training
 from ...report.html import column, esc, img, not_run, number, read_csv, read_json, rel, series
@@ -141,4 +142,4 @@ def _table(rows, header):
     return "\n".join(out)
 
 
-SECTIONS = (glance, quality, losses, training.diversity)
+SECTIONS = (glance, quality, losses, training.diversity, evaluation_report.quality)

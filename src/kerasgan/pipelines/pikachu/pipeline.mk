@@ -105,6 +105,7 @@ generate: | $(LEGACY_ENV) ## sample a trained run into OUT_DIR/pikachu/<RUN>/sam
 DEMO_KEYWORDS ?= face,smiling,heart,moon## demo: what the demo searches its emoji corpus for
 DEMO_EPOCHS ?= 2001## demo: GAN epochs (the original: 50001)
 DEMO_NCH ?= 64## demo: GAN channels (the original: 512)
+DEMO_EVAL_N ?= 200## demo: EVAL_N, samples scored at each grid epoch (cost: docs/evaluation.md#what-it-costs)
 FONT ?=## demo: NotoColorEmoji.ttf (default: the system's copy, fonts-noto-color-emoji)
 # Fixed demo settings, and why (measured on this 2-core machine): the filter as the original but at
 # most 30 epochs; it is trained briefly, so less sure than the original's: at 0.99 it keeps about a
@@ -128,7 +129,7 @@ demo: setup ## the whole pipeline offline on the embedded emoji corpus into DEMO
 	$(PIKACHU_DEMO_MAKE) reshape
 	$(PIKACHU_DEMO_MAKE) demo-label
 	$(PIKACHU_DEMO_MAKE) filter
-	$(PIKACHU_DEMO_MAKE) train
+	$(PIKACHU_DEMO_MAKE) train EVAL_N=$(DEMO_EVAL_N)
 	$(PIKACHU_DEMO_MAKE) generate
 	$(PIKACHU_DEMO_MAKE) report
 	$(DEMO_MAKE) fingerprint DEMO_DIR='$(DEMO_DIR)'

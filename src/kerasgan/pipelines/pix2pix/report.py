@@ -5,6 +5,7 @@ test_<epoch>/images/); see kerasgan.report.
 """
 import re
 
+from ...evaluation import report as evaluation_report
 from ...report import training
 from ...report.html import esc, img, not_run, read_csv, rel, table
 
@@ -76,4 +77,4 @@ def losses(ctx):
     return parts
 
 
-SECTIONS = (training.glance, data, test_pages, losses)
+SECTIONS = (training.glance, data, test_pages, losses, evaluation_report.quality)
