@@ -58,10 +58,15 @@ def test_grid_epochs_carry_the_figures_and_the_summary_keeps_last_and_best(runs)
     assert "FID " in scored.stdout + scored.stderr
 
 
-def test_a_bad_eval_n_is_refused(monkeypatch):
+def test_a_bad_eval_n_is_refused_and_zero_or_empty_is_off(monkeypatch):
     monkeypatch.setenv(scoring.ENV, "3")
     with pytest.raises(ValueError, match="KERASGAN_EVAL_N"):
         scoring.eval_n()
+    for off in ("", "0", " 0 "):
+        monkeypatch.setenv(scoring.ENV, off)
+        assert scoring.eval_n() == 0
+    monkeypatch.setenv(scoring.ENV, "7")
+    assert scoring.eval_n() == 7
 
 
 def test_generate_best_fid_samples_that_epochs_snapshot(runs):

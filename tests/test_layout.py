@@ -95,7 +95,8 @@ def makefiles():
 
 def test_each_make_variable_is_defined_once_with_help():
     """A name shared by pipelines (RUN, EPOCHS, EPOCH, N, BATCH, SIZE, NICE, DEMO_DIR) has one
-    definition and one meaning (111 variables in `make help` when each pipeline defined its own, 98 after)."""
+    definition and one meaning; a demo's own epochs, channels and EVAL_N are defaults that the
+    shared name replaces, not variables of their own."""
     import collections
     import re
     names = collections.Counter()

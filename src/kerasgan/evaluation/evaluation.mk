@@ -11,7 +11,7 @@ evaluate: | $(LEGACY_ENV) ## FID, KID, precision/recall/density/coverage of A ag
 	  $(call opt,--n,$(N)) \
 	  $(call opt,--inception,$(INCEPTION)) $(call opt,--inception-sha256,$(INCEPTION_SHA256))
 
-EVAL_N ?=## *train (every pipeline): score N samples at each grid epoch (FID, KID, precision, recall, coverage; pix2pix + L1, PSNR, SSIM) into history.csv and summary.json; empty = off (each demo sets its own: *DEMO_EVAL_N)
+EVAL_N ?=## *train (every pipeline): score N samples at each grid epoch (FID, KID, precision, recall, coverage; pix2pix + L1, PSNR, SSIM) into history.csv and summary.json; empty = off (each demo has its own default)
 ifneq ($(strip $(EVAL_N)),)
 export KERASGAN_EVAL_N := $(strip $(EVAL_N))
 endif

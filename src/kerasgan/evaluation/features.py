@@ -229,6 +229,11 @@ def train(domain, x, y, seed, path, source, log=print):
     return info
 
 
+# The SEED of the network a run's scored steps use, whatever the run's own SEED: the network is the
+# measuring instrument, so runs of one domain and data (a sweep's seeds) are scored by the same one.
+NETWORK_SEED = 0
+
+
 def ensure(domain, seed=0, data_dir=None, log=print):
     """The cached feature network of `domain` (trained now if missing) -> FeatureNet."""
     if domain not in DOMAINS:

@@ -29,9 +29,9 @@ KID_SUBSETS = 10        # per grid epoch: 10 subsets keep the cost small (evalua
 
 
 def eval_n():
-    """EVAL_N from the environment (0: off)."""
+    """EVAL_N from the environment (empty or 0: off; a demo's default gives way to EVAL_N=0)."""
     value = os.environ.get(ENV, "").strip()
-    if not value:
+    if value in ("", "0"):
         return 0
     if not value.isdigit() or int(value) < metrics.NEAREST_K + 2:
         raise ValueError("%s=%r: give a number of samples >= %d" % (ENV, value, metrics.NEAREST_K + 2))
@@ -45,7 +45,7 @@ class GridScorer(object):
         self.domain, self.n, self.seed = trainer.domain, n, trainer.config["seed"]
         self.paired = bool(trainer.paired)
         self.columns = COLUMNS + (PAIRED_COLUMNS if self.paired else [])
-        self.net = features.ensure(self.domain, self.seed, log=log)
+        self.net = features.ensure(self.domain, features.NETWORK_SEED, log=log)
         started = time.process_time()
         real = np.asarray(trainer.evaluation_real(n))[:REAL_LIMIT]
         self.real = self.net(images.to_domain(real, self.domain))

@@ -53,7 +53,7 @@ CARTOON_DEMO_GAN_EPOCHS ?= 14## cartoon-demo: DCGAN epochs (batch 16: ~1,300 ste
 CARTOON_DEMO_ENCODER_EPOCHS ?= 2## cartoon-demo: encoder epochs after the GAN (E already trains alongside it: CARTOON_DEMO_JOINT)
 CARTOON_DEMO_JOINT ?= 30## cartoon-demo: CARTOON_JOINT of the demo (G also learns to redraw the real faces E encodes)
 CARTOON_DEMO_PROJECT_STEPS ?= 100## cartoon-demo: projection steps (the arithmetic reports the encoder and the projection)
-CARTOON_DEMO_EVAL_N ?= 200## cartoon-demo: EVAL_N, samples scored at each grid epoch (cost: docs/evaluation.md#what-it-costs)
+# The demo scores 200 samples at each grid epoch (cost: docs/evaluation.md#what-it-costs); EVAL_N= replaces it.
 CARTOON_DEMO_MAKE = $(DEMO_MAKE) CARTOON_SET=synthetic CARTOON_SYNTHETIC_N=$(CARTOON_DEMO_N)
 
 .PHONY: cartoon-demo
@@ -61,7 +61,7 @@ cartoon-demo: setup ## synthetic faces -> DCGAN + encoder (NF 16, kernel 4, batc
 	$(call demo_begin,cartoon-demo)
 	$(CARTOON_DEMO_MAKE) cartoon-train CARTOON_NF=$(CARTOON_DEMO_NF) CARTOON_KERNEL=4 BATCH=16 \
 	  GAN_EPOCHS=$(CARTOON_DEMO_GAN_EPOCHS) ENCODER_EPOCHS=$(CARTOON_DEMO_ENCODER_EPOCHS) CARTOON_JOINT=$(CARTOON_DEMO_JOINT) \
-	  EVAL_N=$(CARTOON_DEMO_EVAL_N)
+	  EVAL_N=$(or $(EVAL_N),200)
 	$(CARTOON_DEMO_MAKE) cartoon-arithmetic ATTR=glasses N=16 INVERSION=projection PROJECT_STEPS=$(CARTOON_DEMO_PROJECT_STEPS)
 	$(CARTOON_DEMO_MAKE) cartoon-interpolate
 	$(CARTOON_DEMO_MAKE) cartoon-generate N=64

@@ -33,11 +33,11 @@ dcgan-report: | $(LEGACY_ENV) ## write OUT_DIR/dcgan/<RUN>/report.html (RUN defa
 # 0.45-0.85 s, an epoch of the 1,797 digits (56 batches) 30-50 s with its checkpoints and quality
 # figures; the classifier, two generates and the report ~70 s more. 6 epochs took 351 s, so the
 # demo trains 4 (docs/dcgan.md#the-demo). In so few batches the samples are still blobs.
-DCGAN_DEMO_EPOCHS ?= 4## dcgan-demo: epochs on the embedded digits (batch 32)
-DCGAN_DEMO_EVAL_N ?= 500## dcgan-demo: EVAL_N, samples scored at each epoch's end (cost: docs/evaluation.md#what-it-costs)
+# 500 samples scored at each epoch's end (cost: docs/evaluation.md#what-it-costs); EPOCHS= and
+# EVAL_N= on the command line replace the demo's 4 and 500.
 dcgan-demo: | $(LEGACY_ENV) ## keras-dcgan offline on the embedded digits into DEMO_DIR/dcgan/demo/, plain + NICE samples, report (< 5 min)
 	$(call demo_begin,dcgan-demo)
-	$(DEMO_MAKE) DCGAN_DATA=digits dcgan-train BATCH=32 EPOCHS=$(DCGAN_DEMO_EPOCHS) EVAL_N=$(DCGAN_DEMO_EVAL_N)
+	$(DEMO_MAKE) DCGAN_DATA=digits dcgan-train BATCH=32 EPOCHS=$(or $(EPOCHS),4) EVAL_N=$(or $(EVAL_N),500)
 	$(DEMO_MAKE) DCGAN_DATA=digits dcgan-generate BATCH=100
 	$(DEMO_MAKE) DCGAN_DATA=digits dcgan-generate BATCH=100 NICE=1
 	$(DEMO_MAKE) DCGAN_DATA=digits dcgan-report

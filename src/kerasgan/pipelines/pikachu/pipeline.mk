@@ -103,11 +103,10 @@ generate: | $(LEGACY_ENV) ## sample a trained run into OUT_DIR/pikachu/<RUN>/sam
 # reported. Everything goes to DEMO_DIR (never DATA_DIR/OUT_DIR). The settings below keep the whole
 # run within 5 minutes on a 2-core CPU (272 s measured; CI allows 15 on a loaded machine).
 DEMO_KEYWORDS ?= face,smiling,heart,moon## demo: what the demo searches its emoji corpus for
-DEMO_EPOCHS ?= 2001## demo: GAN epochs (the original: 50001)
-DEMO_NCH ?= 64## demo: GAN channels (the original: 512)
-DEMO_EVAL_N ?= 200## demo: EVAL_N, samples scored at each grid epoch (cost: docs/evaluation.md#what-it-costs)
 FONT ?=## demo: NotoColorEmoji.ttf (default: the system's copy, fonts-noto-color-emoji)
-# Fixed demo settings, and why (measured on this 2-core machine): the filter as the original but at
+# The demo's settings, and why (measured on this 2-core machine; EPOCHS=, NCH= and EVAL_N= on the
+# command line replace the first three): 2001 GAN epochs (the original: 50001), NCH 64 (the
+# original: 512), 200 samples scored at each grid epoch (cost: docs/evaluation.md#what-it-costs); the filter as the original but at
 # most 30 epochs; it is trained briefly, so less sure than the original's: at 0.99 it keeps about a
 # quarter of the smileys, at 0.9 nearly all and almost nothing else. The GAN's time per epoch is
 # mostly per-batch overhead at this size, so NCH 64 costs about what 16 or 32 do and learns faces
@@ -117,7 +116,7 @@ DEMO_THRESHOLD := 0.9
 DEMO_FILTER := FILTER_EPOCHS=30
 DEMO_GAN := KERNEL=3 SAVE_EVERY=100 NICE=1 N=100 EPOCH=last
 PIKACHU_DEMO_MAKE = $(DEMO_MAKE) TARGET=smiley THRESHOLD=$(DEMO_THRESHOLD) $(DEMO_FILTER) $(DEMO_GAN) \
-  EPOCHS=$(DEMO_EPOCHS) NCH=$(DEMO_NCH)
+  EPOCHS=$(or $(EPOCHS),2001) NCH=$(or $(NCH),64)
 # The search server runs on this machine (loopback) while the download stage runs.
 DEMO_SEARCH = $(VENV)/bin/python -m kerasgan demo-search --corpus '$(KERASGAN_DATA_DIR)/demo-corpus'
 
@@ -129,7 +128,7 @@ demo: setup ## the whole pipeline offline on the embedded emoji corpus into DEMO
 	$(PIKACHU_DEMO_MAKE) reshape
 	$(PIKACHU_DEMO_MAKE) demo-label
 	$(PIKACHU_DEMO_MAKE) filter
-	$(PIKACHU_DEMO_MAKE) train EVAL_N=$(DEMO_EVAL_N)
+	$(PIKACHU_DEMO_MAKE) train EVAL_N=$(or $(EVAL_N),200)
 	$(PIKACHU_DEMO_MAKE) generate
 	$(PIKACHU_DEMO_MAKE) report
 	$(DEMO_MAKE) fingerprint DEMO_DIR='$(DEMO_DIR)'

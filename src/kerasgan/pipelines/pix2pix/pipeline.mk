@@ -35,18 +35,18 @@ pix2pix-report: | $(LEGACY_ENV) ## write OUT_DIR/pix2pix/<RUN>/report.html: data
 
 # ---- demo: the seed's animals from Noto Color Emoji (kerasgan/pipelines/pix2pix/demo.py), offline.
 # Settings chosen by measuring this 2-core machine (docs/pix2pix.md#the-demo): SIZE 64 (U-Net depth 6),
-# NGF 16 (more epochs beat more channels in a few minutes), 9 animals x P2P_DEMO_EPOCHS, lsgan.
-P2P_DEMO_EPOCHS ?= 400## pix2pix-demo: epochs over the 9 animals (~0.3 s each here at NGF 16)
-P2P_DEMO_NGF ?= 16## pix2pix-demo: base channels (the reference's 64: ~10x slower per epoch here)
-P2P_DEMO_EVAL_N ?= 9## pix2pix-demo: EVAL_N, outputs scored at each grid epoch, one per animal (cost: docs/evaluation.md#what-it-costs)
-P2P_DEMO_MAKE = $(DEMO_MAKE) SIZE=64 NGF=$(P2P_DEMO_NGF) LOSS=lsgan MODE_SEEKING=0 EPOCHS=$(P2P_DEMO_EPOCHS) EPOCH=latest
+# NGF 16 (the reference's 64 is ~10x slower per epoch here; more epochs beat more channels in a few
+# minutes), 9 animals x 400 epochs (~0.3 s each here at NGF 16), lsgan, the 9 outputs scored at each
+# grid epoch (cost: docs/evaluation.md#what-it-costs). NGF=, EPOCHS= and EVAL_N= on the command line
+# replace them.
+P2P_DEMO_MAKE = $(DEMO_MAKE) SIZE=64 NGF=$(or $(NGF),16) LOSS=lsgan MODE_SEEKING=0 EPOCHS=$(or $(EPOCHS),400) EPOCH=latest
 
 .PHONY: pix2pix-demo
 pix2pix-demo: setup ## emoji animals -> preprocess -> train (64 px) -> chimera test pages -> report, offline (~5 min, 2 cores)
 	$(call demo_begin,pix2pix-demo)
 	$(P2P_DEMO_MAKE) pix2pix-demo-data
 	$(P2P_DEMO_MAKE) pix2pix-preprocess INPUT='$(DEMO_DATA)/pix2pix-emoji/train' PHASE=train
-	$(P2P_DEMO_MAKE) pix2pix-train EVAL_N=$(P2P_DEMO_EVAL_N)
+	$(P2P_DEMO_MAKE) pix2pix-train EVAL_N=$(or $(EVAL_N),9)
 	$(P2P_DEMO_MAKE) pix2pix-test INPUT='$(DEMO_DATA)/pix2pix-emoji/test'
 	$(P2P_DEMO_MAKE) pix2pix-report
 	$(call demo_end,pix2pix-demo,pix2pix,report=report.html test=test_latest/index.html)
