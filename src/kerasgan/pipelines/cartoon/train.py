@@ -30,7 +30,7 @@ import numpy as np
 
 from . import PIPELINE, data as dataset, models, sets
 from ...errors import UserError
-from ...kit import loop, metrics, runfolder, seeds
+from ...kit import cli, loop, metrics, runfolder, seeds
 
 # Defaults (Radford et al. 2015 where the seed gives nothing; docs/originals.md#cartoon-set-experiment).
 DEFAULTS = {
@@ -59,7 +59,7 @@ RECONSTRUCTIONS = "reconstructions.png"
 
 def configure(parser):
     d = DEFAULTS
-    parser.add_argument("--run", default=d["run"], help="run name: OUT_DIR/cartoon/<RUN>/")
+    cli.run_arguments(parser, PIPELINE, d)
     parser.add_argument("--set", default="", help="synthetic or a folder (default: cartoon-download's)")
     parser.add_argument("--synthetic-n", type=int, default=d["synthetic_n"], help="faces in the synthetic set")
     parser.add_argument("--gan-epochs", type=int, default=d["gan_epochs"], help="DCGAN epochs (phase 1)")
@@ -67,7 +67,6 @@ def configure(parser):
     parser.add_argument("--batch-size", type=int, default=d["batch_size"])
     parser.add_argument("--nf", type=int, default=d["nf"], help="base filters (64: 4x4x512 first block)")
     parser.add_argument("--kernel", type=int, default=d["kernel"], help="convolution kernel side (5)")
-    parser.add_argument("--seed", type=int, default=d["seed"], help="the one seed of the run")
     parser.add_argument("--joint", type=float, default=d["joint"],
                         help="weight of |G(E(x)) - x| in G's loss while the GAN trains, E learning "
                              "alongside (0: the seed's order, E only after the GAN)")
