@@ -12,7 +12,7 @@ import sys
 import numpy as np
 
 import kerasgan  # noqa: F401  (installs the keras_adversarial compatibility patches)
-from kerasgan.determinism import seed_everything
+from kerasgan.kit.determinism import seed_everything
 
 
 def digest(arrays):

@@ -69,7 +69,7 @@ def reference(workspace):
 
 # ---------------------------------------------------------------- models
 def test_full_size_models_have_the_originals_parameter_counts():
-    from kerasgan.determinism import seed_everything
+    from kerasgan.kit.determinism import seed_everything
     from kerasgan.pipelines.adversarial import models
     seed_everything(0)
     assert models.build_mnist_generator().count_params() == 1486352

@@ -8,7 +8,7 @@ from kerasgan.pipelines.cartoon import arithmetic, attributes, data, models, syn
 
 
 def test_full_size_dcgan_shapes_and_parameter_counts():
-    from kerasgan import determinism
+    from kerasgan.kit import determinism
     determinism.seed_everything(0)
     g, d, e = models.build_generator(), models.build_discriminator(), models.build_encoder()
     assert g.layers[1].output_shape == (None, 4, 4, 512)           # z 100 -> 4x4x512
@@ -74,7 +74,7 @@ def test_projection_recovers_the_latent_of_a_linear_generator():
     projection started from 0 must find it, and must leave an exact start where it is."""
     from keras.layers import Dense, Reshape
     from keras.models import Sequential
-    from kerasgan import determinism
+    from kerasgan.kit import determinism
     from kerasgan.pipelines.cartoon import project
     determinism.seed_everything(0)
     rng = np.random.RandomState(0)

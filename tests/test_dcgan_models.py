@@ -3,7 +3,7 @@ from kerasgan.pipelines.dcgan import models
 
 
 def test_parameter_counts_and_shapes_match_the_original():
-    from kerasgan import determinism
+    from kerasgan.kit import determinism
     determinism.seed_everything(0)
     generator, discriminator = models.build_generator(), models.build_discriminator()
     assert generator.count_params() == 6763777 == models.GENERATOR_PARAMS

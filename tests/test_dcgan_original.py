@@ -7,7 +7,7 @@ from kerasgan.pipelines.dcgan import models
 def test_stack_trains_only_the_generator_and_d_only_itself():
     """The original compiles the stack while D is frozen, then D trainable: one train_on_batch of
     the stack moves G's weights and none of D's; one of D moves D's and none of G's."""
-    from kerasgan import determinism
+    from kerasgan.kit import determinism
     from kerasgan.pipelines.dcgan import original
     determinism.seed_everything(0)
     g, d, d_on_g = original.build()

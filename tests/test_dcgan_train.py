@@ -134,7 +134,7 @@ def test_generate_plain_and_nice_keep_exactly_the_top_scores(workspace, referenc
     cwd = workspace[3]
     generate(workspace)
     plain = (folder / "generated_image.png").read_bytes()
-    assert (folder / "samples/plain/generated_image.png").read_bytes() == plain
+    assert (folder / "samples/plain/grid.png").read_bytes() == plain
     result = generate(workspace, "--nice")
     assert "best 5 of 100" in result.stdout
     assert list(cwd.iterdir()) == []
@@ -143,7 +143,7 @@ def test_generate_plain_and_nice_keep_exactly_the_top_scores(workspace, referenc
     assert sum(nice_meta["class_histogram"]) == 5
 
     # recompute every candidate's score from the checkpoint and the generate stream
-    from kerasgan import determinism
+    from kerasgan.kit import determinism
     from kerasgan.kit import checkpoint
     from kerasgan.kit.grids import grid, to_uint8
     from kerasgan.pipelines.dcgan import generate as gen, models
@@ -154,7 +154,7 @@ def test_generate_plain_and_nice_keep_exactly_the_top_scores(workspace, referenc
     d.set_weights(groups["discriminator"])
     images = g.predict(gen.sample_latents(0, 100), batch_size=128)
     scores = d.predict(images, batch_size=128).reshape(-1)
-    with open(str(folder / "samples/nice/scores.csv")) as handle:
+    with open(str(folder / "samples/nice/samples.csv")) as handle:
         kept = [(int(r["candidate"]), float(r["score"])) for r in csv.DictReader(handle)]
     order = np.argsort(-scores, kind="mergesort")
     assert scores[order[4]] > scores[order[5]], "a tie at the cut would make the top-5 ambiguous"
@@ -168,7 +168,7 @@ def test_generate_plain_and_nice_keep_exactly_the_top_scores(workspace, referenc
     expected = grid(to_uint8(images[[i for i, _ in kept]], -1.0, 1.0))[:, :, 0]
     assert np.abs(shown.astype(int) - expected.astype(int)).max() <= 1
     # the plain grid is the first 5 candidates' noise (the same stream), not the nice ones
-    with Image.open(str(folder / "samples/plain/generated_image.png")) as image:
+    with Image.open(str(folder / "samples/plain/grid.png")) as image:
         assert np.abs(np.asarray(image).astype(int)
                       - grid(to_uint8(images[:5], -1.0, 1.0))[:, :, 0].astype(int)).max() <= 1
 
@@ -213,7 +213,7 @@ def test_report_shows_plain_and_nice_with_their_figures(workspace, reference):
         generate(workspace, "--nice")
     from kerasgan.report import build
     page = build("dcgan", "ref", data, out).read_text()
-    for needed in ("samples/plain/generated_image.png", "samples/nice/generated_image.png",
+    for needed in ("samples/plain/grid.png", "samples/nice/grid.png",
                    "classes covered (of 10)", "KL(class histogram", "timelapse.gif", "1_3.png",
                    "dcgan-batch-loss.png", "held-out"):
         assert needed in page, needed

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from kerasgan.evaluation import features
-from kerasgan.pipelines.cartoon import attributes, train
+from kerasgan.pipelines.cartoon import attributes, data
 
 
 def fake_set(n=40):
@@ -25,7 +25,7 @@ def test_faces64_learns_hair_color_and_drops_unknown_faces(monkeypatch):
             raise ValueError("no cartoon set")        # nothing recorded: the synthetic one is next
         return images, table, [], "/prepared.npz", {}
 
-    monkeypatch.setattr(train, "load_set", load_set)
+    monkeypatch.setattr(data, "load_set", load_set)
     x, y, source = features.REAL_DATA["faces64"](0)
     assert calls == ["", "synthetic"]
     assert len(x) == 20 and x[:, 0, 0, 0].tolist() == list(range(0, 40, 2))
@@ -36,9 +36,9 @@ def test_faces64_without_any_set_says_what_to_run(monkeypatch):
     def load_set(spec, seed, n):
         if spec == "":
             raise ValueError("no cartoon set")
-        raise train.dataset.DataError("the synthetic set X is not drawn yet: make cartoon-prepare CARTOON_SET=synthetic")
+        raise data.DataError("the synthetic set X is not drawn yet: make cartoon-prepare CARTOON_SET=synthetic")
 
-    monkeypatch.setattr(train, "load_set", load_set)
+    monkeypatch.setattr(data, "load_set", load_set)
     with pytest.raises(features.FeatureError, match="faces64: .*make cartoon-prepare"):
         features.REAL_DATA["faces64"](0)
 

@@ -83,6 +83,21 @@ def test_the_scored_steps_carry_the_figures_and_the_summary_keeps_last_and_best(
         assert "SSIM" in result.stdout + result.stderr
 
 
+
+def test_a_run_of_another_seed_is_scored_by_the_same_network(runs, tmp_path):
+    """The feature network is the instrument: SEED 1's run uses SEED 0's (one file in models/)."""
+    name, folder, _ = runs
+    if name != "pix2pix":
+        pytest.skip("one pipeline shows it: the network is chosen in the scorer, for all")
+    data = folder.parent.parent / "data"
+    env = {"KERASGAN_DATA_DIR": str(data), "KERASGAN_OUT_DIR": str(tmp_path), "HOME": str(tmp_path),
+           "PYTHONHASHSEED": "0", scoring.ENV: "8"}
+    run_cli(*CASES[name], "--run", "seed1", "--seed", "1", env=env, timeout=1800)
+    network = lambda run_dir: json.loads((run_dir / "summary.json").read_text())[  # noqa: E731
+        "quality"]["feature_network"]["file"]
+    assert network(tmp_path / name / "seed1") == network(folder / "scored")
+    assert len(list((data / "models").glob("features-pix2pix-*.h5"))) == 1
+
 def test_the_report_shows_the_fid_curve_and_both_best_epochs_with_their_grids(runs):
     name, folder, _ = runs
     rows = history(folder / "scored")

@@ -18,7 +18,7 @@ from kerasgan.ingest.filter_data import FilterDataError, check_labeled, reshaped
 
 
 def test_the_original_cnn_layer_by_layer():
-    from kerasgan.determinism import seed_everything
+    from kerasgan.kit.determinism import seed_everything
     from kerasgan.ingest.filter_model import ORIGINAL_PARAMS, build_filter_model
     seed_everything(0)
     model = build_filter_model()

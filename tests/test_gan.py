@@ -259,7 +259,7 @@ def test_generate_nice_keeps_the_highest_scored_samples(workspace, reference, mo
 
 
 def test_full_size_models_have_the_originals_parameter_counts():
-    from kerasgan.determinism import seed_everything
+    from kerasgan.kit.determinism import seed_everything
     from kerasgan.pipelines.pikachu.models import build_discriminator, build_generator
     seed_everything(0)
     generator, discriminator = build_generator(), build_discriminator()

@@ -79,7 +79,7 @@ def _three_players():
     from keras.layers import Dense
     from keras.models import Sequential
     from keras.optimizers import Adam
-    from kerasgan.determinism import seed_everything
+    from kerasgan.kit.determinism import seed_everything
     seed_everything(1)
     models, optimizers = {}, {}
     for i, name in enumerate(("generator", "discriminator", "encoder")):

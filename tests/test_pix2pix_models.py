@@ -6,7 +6,7 @@ from kerasgan.pipelines.pix2pix import models
 
 @pytest.fixture
 def session():
-    from kerasgan import determinism
+    from kerasgan.kit import determinism
     determinism.seed_everything(0)
 
 

@@ -29,7 +29,7 @@ def write_pairs(folder, count=6, size=32, seed=0):
 
 @pytest.mark.parametrize("loss,ms", [("lsgan", 0), ("vanilla", 0), ("wgangp", 0), ("lsgan", 1)])
 def test_each_loss_trains_a_step_with_finite_losses(loss, ms):
-    from kerasgan import determinism
+    from kerasgan.kit import determinism
     import keras.backend as K
     determinism.seed_everything(0)
     config = {"size": 32, "ngf": 4, "ndf": 4, "nz": 8 if ms else 0, "loss": loss}

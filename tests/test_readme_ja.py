@@ -7,6 +7,8 @@ those the Makefile and its includes define, so prose ("make it faster") never co
 """
 import re
 
+import pytest
+
 from conftest import ROOT
 
 MAKEFILES = [ROOT / "Makefile"] + sorted((ROOT / "src").rglob("*.mk"))
@@ -26,7 +28,7 @@ def named(markdown, targets, variables):
     """(make targets run in the page's code, make variables set anywhere as NAME=)."""
     found_targets = set()
     for code in CODE.findall(markdown):
-        for line in code.splitlines():
+        for line in code.strip("`").splitlines():
             for match in re.finditer(r"\bmake((?:\s+[^\s#|;&()]+)*)", line):
                 for word in match.group(1).split():
                     if word.startswith(SEPARATORS):
@@ -81,9 +83,10 @@ def test_readme_links_the_japanese_one_in_its_first_lines():
     assert "README.md" in "\n".join((ROOT / "README.ja.md").read_text(encoding="utf-8").splitlines()[:5])
 
 
-def test_the_evaluation_page_has_its_japanese_twin_in_step_with_it():
-    english, japanese = ROOT / "docs" / "evaluation.md", ROOT / "docs" / "ja" / "evaluation.md"
+@pytest.mark.parametrize("page", ["evaluation", "sweeps"])
+def test_the_evaluation_and_sweep_pages_have_japanese_twins_in_step_with_them(page):
+    english, japanese = ROOT / "docs" / (page + ".md"), ROOT / "docs" / "ja" / (page + ".md")
     missing = missing_in_japanese(english, japanese)
-    assert not missing, "docs/ja/evaluation.md lacks what docs/evaluation.md names: " + ", ".join(missing)
+    assert not missing, "docs/ja/%s.md lacks what docs/%s.md names: %s" % (page, page, ", ".join(missing))
     head = lambda path: "\n".join(path.read_text(encoding="utf-8").splitlines()[:5])   # noqa: E731
-    assert "ja/evaluation.md" in head(english) and "../evaluation.md" in head(japanese)
+    assert "ja/%s.md" % page in head(english) and "../%s.md" % page in head(japanese)

@@ -36,7 +36,7 @@ def test_unpatched_keras_adversarial_fails_on_keras_212(tmp_path):
     script = tmp_path / "unpatched.py"
     script.write_text(SCRIPT.read_text()
                       .replace("import kerasgan  #", "#")
-                      .replace("from kerasgan.determinism import seed_everything",
+                      .replace("from kerasgan.kit.determinism import seed_everything",
                                "seed_everything = lambda seed: None"))
     # KERASGAN_NO_STARTUP: without it, .venv's kerasgan-startup.pth applies the shim at start-up.
     env = dict(os.environ, PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg",

@@ -3,7 +3,7 @@ Pikachu discriminator's seeded dropout offsets belong to one build, not to the p
 trains, then tests, in one kernel; `make pix2pix-test` builds once)."""
 import numpy as np
 
-from kerasgan import determinism
+from kerasgan.kit import determinism
 from kerasgan.pipelines.pikachu import models as pikachu_models
 from kerasgan.pipelines.pix2pix import train as p2p
 

@@ -328,7 +328,7 @@ def order_updates_after_reads():
     differ in the last digits from run to run. We add one barrier per Function: every update runs
     after all outputs and all new values of the step are computed, i.e. all players update
     simultaneously from the same weights, as AdversarialOptimizerSimultaneous intends.
-    Applied by `kerasgan.determinism.seed_everything` and whenever keras_adversarial is imported.
+    Applied by `kerasgan.kit.determinism.seed_everything` and whenever keras_adversarial is imported.
     """
     import keras.backend.tensorflow_backend as tfb
 

@@ -58,7 +58,7 @@ def reference(params):
     """Seconds per epoch of a plain train_on_batch loop with the identical model and data."""
     from keras.models import Sequential
     from keras.optimizers import Adam
-    from .. import determinism
+    from ..kit import determinism
     from ..kit import seeds
     from ..pipelines.cartoon import data, models, train
     determinism.seed_everything(params["seed"], threads=params["threads"])

@@ -82,7 +82,7 @@ def reference(params):
     import os
     from keras.models import Sequential
     from keras.optimizers import SGD
-    from .. import determinism
+    from ..kit import determinism
     from ..kit import seeds
     from ..kit.grids import grid, save_png, to_uint8
     from ..pipelines.dcgan import data, models, train

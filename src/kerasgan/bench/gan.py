@@ -59,7 +59,7 @@ def summarise(seconds, unit, extra):
 
 def ours(params):
     """Seconds per epoch of pipelines/pikachu/train.py's _Run.train_epoch."""
-    from .. import determinism
+    from ..kit import determinism
     from ..kit import loop
     from ..pipelines.pikachu import train
     os.environ["KERASGAN_THREADS"] = str(params["threads"])
@@ -118,7 +118,7 @@ def reference_epoch(rng, x_train, generator, discriminator, stacked, latent_dim,
 
 def reference(params):
     """Seconds per epoch of a plain train_on_batch loop with the identical model and data."""
-    from .. import determinism
+    from ..kit import determinism
     from ..kit import seeds
     from ..pipelines.pikachu import train
     images = synthetic_images(params["seed"], params["images"], params.get("size", 32))

@@ -10,7 +10,7 @@ import numpy as np
 
 
 def _model_and_images(params):
-    from .. import determinism
+    from ..kit import determinism
     from ..ingest.filter_model import build_filter_model, compile_filter_model
     from ..kit import seeds
     determinism.seed_everything(params["seed"], threads=params["threads"])

@@ -26,8 +26,8 @@ from .gan import summarise, synthetic_images
 def synthetic_pairs(params):
     """(edges, images): lists of uint8 (load_size, load_size, 3); edges black on white where the
     image's brightness changes."""
-    from ..pipelines.pix2pix import train
-    side = train.load_size(params["size"])
+    from ..pipelines.pix2pix import data
+    side = data.load_size(params["size"])
     images = synthetic_images(params["seed"], params["pairs"], side)
     grey = images.astype(np.float32).mean(axis=-1)
     change = (np.abs(np.diff(grey, axis=1, prepend=grey[:, :1, :]))
@@ -106,15 +106,15 @@ def build_reference(size, ngf):
 
 def reference(params):
     """Steps per second of a plain train_on_batch loop with the identical model and data."""
-    from .. import determinism
+    from ..kit import determinism
     from ..kit import seeds
-    from ..pipelines.pix2pix import train
+    from ..pipelines.pix2pix import data
     determinism.seed_everything(params["seed"], threads=params["threads"])
     size = params["size"]
-    side = train.load_size(size)
+    side = data.load_size(size)
     edges, images = synthetic_pairs(params)
-    edges = np.stack([train.resize(e, side) for e in edges])
-    images = np.stack([train.resize(i, side) for i in images])
+    edges = np.stack([data.resize(e, side) for e in edges])
+    images = np.stack([data.resize(i, side) for i in images])
     generator, discriminator, d_trainer, g_trainer = build_reference(size, params["ngf"])
     patch = (1,) + tuple(int(d) for d in discriminator.output_shape[1:])
     ones, zeros = np.ones(patch, np.float32), np.zeros(patch, np.float32)

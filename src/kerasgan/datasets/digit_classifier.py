@@ -9,35 +9,25 @@ here, once per dataset: DATA_DIR/models/digit-classifier-<sha256 of images+label
                       log(10) = 2.30 = every sample the same digit (mode collapse)
     confident         share of samples whose top class has probability >= 0.9 (legible digits)
 
-Training uses its own seeded session (kerasgan.determinism) and clears it afterwards, so building
-the classifier never shifts the random numbers of a GAN built after it.
+It is a judge (kit.judge): trained in its own seeded session from the "judge" stream, cleared
+afterwards, so building the classifier never shifts the random numbers of a GAN built after it.
 """
-import hashlib
-import json
-from pathlib import Path
-
 import numpy as np
 
-from .. import paths
-from ..kit.files import atomic_path, write_json
+from ..kit import judge
 
 CLASSES = 10
 CONFIDENT = 0.9
 COLUMNS = ["classes_covered", "kl_uniform", "confident"]
 BATCH = 64
-VALID_SHARE = 0.1
 
 
 def data_key(x, y):
-    digest = hashlib.sha256()
-    digest.update(np.ascontiguousarray(x, np.uint8).tobytes())
-    digest.update(np.ascontiguousarray(y, np.int64).tobytes())
-    return digest.hexdigest()
+    return judge.key(np.asarray(x, np.uint8), np.asarray(y, np.int64))
 
 
 def classifier_path(x, y, data_dir=None):
-    return Path(data_dir or paths.data_dir()) / paths.MODELS / (
-        "digit-classifier-%s.h5" % data_key(x, y)[:16])
+    return judge.cache_path("digit-classifier", data_key(x, y), data_dir)
 
 
 def epochs_for(n):
@@ -65,46 +55,26 @@ def to_input(x):
 
 
 def ensure(x, y, seed=0, data_dir=None, log=print):
-    """The cached classifier for (x, y), trained now if missing; -> its path."""
+    """The cached classifier for (x, y), trained now if missing (kit.judge); -> its path."""
     path = classifier_path(x, y, data_dir)
-    if path.is_file():
-        return path
-    from .. import determinism
-    import keras.backend as K
-    from keras.utils import to_categorical
-    determinism.seed_everything(seed)
-    rng = np.random.RandomState([seed, 5])
-    order = rng.permutation(len(x))
-    n_valid = int(round(len(x) * VALID_SHARE)) if len(x) >= 20 else 0
-    valid, train = order[:n_valid], order[n_valid:]
-    epochs = epochs_for(len(train))
-    log("digit classifier: training on %d images (%d epochs), held out %d -> %s"
-        % (len(train), epochs, n_valid, path))
-    model = build()
-    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
-    xs, ys = to_input(x), to_categorical(y, CLASSES)
-    model.fit(xs[train], ys[train], batch_size=BATCH, epochs=epochs, shuffle=False, verbose=0)
-    accuracy = (float(np.mean(model.predict(xs[valid]).argmax(1) == y[valid]))
-                if n_valid else None)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path, ".h5") as tmp:
-        model.save(str(tmp))
-    write_json(path.with_suffix(".json"), {
-        "images": int(len(x)), "train": int(len(train)), "held_out": int(n_valid), "epochs": epochs,
-        "held_out_accuracy": accuracy, "data_sha256": data_key(x, y), "seed": seed})
-    log("digit classifier: held-out accuracy %s" % ("%.3f" % accuracy if accuracy is not None else "n/a"))
-    K.clear_session()
-    return path
 
+    def fit(rng):
+        from keras.utils import to_categorical
+        valid, train = judge.split(rng, len(x))
+        epochs = epochs_for(len(train))
+        log("digit classifier: training on %d images (%d epochs), held out %d -> %s"
+            % (len(train), epochs, len(valid), path))
+        model = build()
+        model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+        xs, ys = to_input(x), to_categorical(y, CLASSES)
+        model.fit(xs[train], ys[train], batch_size=BATCH, epochs=epochs, shuffle=False, verbose=0)
+        accuracy = float(np.mean(model.predict(xs[valid]).argmax(1) == y[valid])) if len(valid) else None
+        log("digit classifier: held-out accuracy %s" % ("%.3f" % accuracy if accuracy is not None else "n/a"))
+        return model, {"images": int(len(x)), "train": int(len(train)), "held_out": int(len(valid)),
+                       "epochs": epochs, "held_out_accuracy": accuracy, "data_sha256": data_key(x, y),
+                       "seed": seed}
+    return judge.ensure(path, seed, fit)
 
-def load(path):
-    from keras.models import load_model
-    return load_model(str(path))
-
-
-def info(path):
-    meta = Path(path).with_suffix(".json")
-    return json.loads(meta.read_text()) if meta.is_file() else {}
 
 
 def figures(probabilities):

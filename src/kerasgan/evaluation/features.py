@@ -72,15 +72,15 @@ def _colour32(seed):
 
 def _faces64(seed):
     """The recorded set, else the synthetic set of SEED: the default size, then the largest drawn."""
-    from ..pipelines.cartoon import attributes, fetch, sets, train
+    from ..pipelines.cartoon import attributes, data, fetch, sets
     sizes = [p.name.rsplit("-n", 1)[-1] for p in fetch.cartoon_dir().glob("synthetic-s%d-n*" % seed)]
     tries = [("", sets.SYNTHETIC_N)] + [(sets.SYNTHETIC, n) for n in
                                         [sets.SYNTHETIC_N] + sorted((int(s) for s in sizes if s.isdigit()), reverse=True)]
     for spec, n in tries:
         try:
-            images, table, _, cache, _ = train.load_set(spec, seed, n)
+            images, table, _, cache, _ = data.load_set(spec, seed, n)
             break
-        except (ValueError, train.dataset.DataError) as error:
+        except (ValueError, data.DataError) as error:
             problem = error
     else:
         raise FeatureError("faces64: %s" % problem)
@@ -90,11 +90,11 @@ def _faces64(seed):
 
 
 def _pix2pix(seed):
-    from ..pipelines.pix2pix import train
-    folder = train.default_train_dir()
+    from ..pipelines.pix2pix import data
+    folder = data.default_train_dir()
     if not folder.is_dir():
         raise FeatureError("pix2pix: %s does not exist: make pix2pix-preprocess first" % folder)
-    photos = [p for p in train.load_pairs(folder)[1] if p is not None]
+    photos = [p for p in data.load_pairs(folder)[1] if p is not None]
     if len(photos) < 2:
         raise FeatureError("pix2pix: %s holds fewer than 2 image|edges pairs" % folder)
     rng = seeds.stream(seed, "features")
@@ -175,7 +175,7 @@ class Isolated(object):
 
     def __init__(self, seed):
         import tensorflow as tf
-        from .. import determinism
+        from ..kit import determinism
         from ..compat import order_updates_after_reads
         order_updates_after_reads()
         self.graph = tf.Graph()
@@ -203,7 +203,7 @@ class Isolated(object):
 def train(domain, x, y, seed, path, source, log=print):
     """Train the domain's classifier on (x, y) with a held-out share, save it and its .json."""
     from keras.utils import to_categorical
-    from .. import determinism
+    from ..kit import determinism
     determinism.untimed_hdf5()      # equal weights, equal bytes
     classes = int(y.max()) + 1
     order = seeds.stream(seed, "features").permutation(len(x))
@@ -227,6 +227,11 @@ def train(domain, x, y, seed, path, source, log=print):
     write_json(path.with_suffix(".json"), info)
     log("features: %s network held-out accuracy %.3f" % (domain, accuracy))
     return info
+
+
+# The SEED of the network a run's scored steps use, whatever the run's own SEED: the network is the
+# measuring instrument, so runs of one domain and data (a sweep's seeds) are scored by the same one.
+NETWORK_SEED = 0
 
 
 def ensure(domain, seed=0, data_dir=None, log=print):

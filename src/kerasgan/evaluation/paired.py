@@ -35,7 +35,7 @@ def _graph(shape):
             a = tf.placeholder(tf.uint8, shape)
             b = tf.placeholder(tf.uint8, shape)
             ops = (tf.image.psnr(a, b, max_val=255), tf.image.ssim(a, b, max_val=255))
-        from .. import determinism
+        from ..kit import determinism
         config = tf.ConfigProto(intra_op_parallelism_threads=determinism.configured_threads(),
                                 inter_op_parallelism_threads=determinism.inter_op_threads())
         _GRAPHS[shape] = (tf.Session(graph=graph, config=config), a, b) + ops

@@ -45,7 +45,7 @@ class GridScorer(object):
         self.domain, self.n, self.seed = trainer.domain, n, trainer.config["seed"]
         self.paired = bool(trainer.paired)
         self.columns = COLUMNS + (PAIRED_COLUMNS if self.paired else [])
-        self.net = features.ensure(self.domain, self.seed, log=log)
+        self.net = features.ensure(self.domain, features.NETWORK_SEED, log=log)
         started = time.process_time()
         real = np.asarray(trainer.evaluation_real(n))[:REAL_LIMIT]
         self.real = self.net(images.to_domain(real, self.domain))

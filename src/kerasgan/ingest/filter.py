@@ -83,7 +83,7 @@ def train(data_dir, target="pikachu", seed=0, epochs=100, steps=100, batch_size=
     models.mkdir(parents=True, exist_ok=True)
     reports.mkdir(parents=True, exist_ok=True)
 
-    from ..determinism import seed_everything
+    from ..kit.determinism import seed_everything
     seed_everything(seed)
     from keras.callbacks import EarlyStopping, ModelCheckpoint, TensorBoard
     from keras.preprocessing.image import ImageDataGenerator

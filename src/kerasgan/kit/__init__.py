@@ -4,6 +4,8 @@
     runfolder    OUT_DIR/<pipeline>/<run>/: file names, config check, history.csv
     checkpoint   complete resume: any number of named models and optimizers, epoch, RNG, config
     seeds        independent numpy streams derived from the one SEED
+    determinism  the seeded TensorFlow session with fixed thread pools (seed_everything)
+    judge        the cached judge classifiers (trained once per data set, in a session of their own)
     progress     progress line with ETA, SIGINT/SIGTERM -> checkpoint and stop, quiet TensorFlow
     grids        image grids, PNG and the timelapse GIF
     metrics      mode-collapse / memorisation figures of generated samples

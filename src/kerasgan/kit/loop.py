@@ -164,7 +164,7 @@ class Trainer(object):
 
 def prepare(trainer, saved):
     """The seeded session, the networks, and the checkpoint's weights, optimizer slots and RNG."""
-    from .. import determinism
+    from . import determinism
     config = trainer.config
     if config.get("deterministic"):
         determinism.enable_gpu_determinism()

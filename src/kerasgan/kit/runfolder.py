@@ -7,7 +7,8 @@ Every pipeline's run folder holds at least
     checkpoints/         latest.npz (complete resume state) and snapshot-<NNNNN>.npz
     logs/                TensorBoard event files
     summary.json         machine-readable summary; the report reads only files like these
-    samples/             what the pipeline's generate step writes
+    samples/             what the pipeline's generate step writes: grid.png, sample-<k>.png,
+                         samples.csv, samples.json (the names below; docs/architecture.md#sample-and-score-files)
 
 and whatever else the pipeline documents (grids, timelapse, final models).
 """
@@ -30,6 +31,11 @@ LOGS = "logs"
 TIMELAPSE = "timelapse.gif"
 BEST_GRID = "best.png"
 REPORT = "report.html"
+# samples/ (or samples/<variant>/), the same names in every pipeline:
+SAMPLE_GRID = "grid.png"            # every sample drawn, in one picture
+SAMPLE_IMAGE = "sample-%03d.png"    # each sample, k from 000 in the order shown (ranked: best first)
+SAMPLE_TABLE = "samples.csv"        # rank, candidate, score: a draw ranked by a score
+SAMPLE_FIGURES = "samples.json"     # which weights (epoch), n, seed, and the figures measured
 
 
 class ConfigMismatch(UserError):
@@ -129,3 +135,20 @@ class History(object):
         with open(str(self.path), "a", newline="") as handle:
             handle.write(",".join(self._line(row)) + "\n")
             handle.flush()
+
+
+def clear_sample_images(folder):
+    """Remove the sample-<k>.png of an earlier, maybe larger, draw."""
+    for old in Path(folder).glob(SAMPLE_IMAGE.split("%")[0] + "*.png"):
+        old.unlink()
+
+
+def write_sample_table(folder, keep, scores):
+    """samples.csv: one row per kept sample, best first: rank, candidate (its index among those
+    drawn), score (repr: every digit)."""
+    table = io.StringIO()
+    writer = csv.writer(table, lineterminator="\n")
+    writer.writerow(["rank", "candidate", "score"])
+    for rank, index in enumerate(keep):
+        writer.writerow([rank, int(index), repr(float(scores[index]))])
+    write_atomic(Path(folder) / SAMPLE_TABLE, table.getvalue())

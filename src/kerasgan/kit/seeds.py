@@ -16,7 +16,7 @@ STREAMS = {
     "generate": 2,    # latents of `generate`
     "eval": 3,        # quality figures (classifier samples, encoder checks)
     "data": 4,        # synthetic / embedded datasets and splits
-    # 5: the digit classifier's split (datasets/digit_classifier.py)
+    "judge": 5,       # the cached judge classifiers' splits and training (kit/judge.py)
     "features": 6,    # evaluation: feature networks' splits and augmentation
     "evaluate": 7,    # evaluation: KID subsets and the samples scored at grid epochs
 }

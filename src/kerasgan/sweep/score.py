@@ -53,18 +53,18 @@ def pix2pix_figures(run, run_dir, domain, n):
     from ..evaluation import paired
     from ..kit.grids import to_uint8
     from ..kit.runs import open_run
-    from ..pipelines.pix2pix import PIPELINE, test, train
+    from ..pipelines.pix2pix import PIPELINE, data, generate
     config = open_run(PIPELINE, run).config
-    edges, photos, _ = train.load_pairs(config["train_dir"])
+    edges, photos, _ = data.load_pairs(config["train_dir"])
     pairs = [(e, p) for e, p in zip(edges, photos) if p is not None][:n]
     if len(pairs) < n:
         raise UserError("%s holds %d image|edges pairs, fewer than score n = %d"
                         % (config["train_dir"], len(pairs), n))
-    net, _, _ = test.load_generator(run, "latest")
+    net, _, _ = generate.load_generator(run, "latest")
     size = config["size"]
-    inputs = np.stack([train.resize(e, size) for e, _ in pairs])
-    outputs = train.generate(net, inputs, seeds.stream(SCORE_SEED, "generate"), config["nz"])
-    targets = np.stack([train.resize(p, size) for _, p in pairs])
+    inputs = np.stack([data.resize(e, size) for e, _ in pairs])
+    outputs = generate.generate(net, inputs, seeds.stream(SCORE_SEED, "generate"), config["nz"])
+    targets = np.stack([data.resize(p, size) for _, p in pairs])
     figures = paired.figures(to_uint8(outputs, -1.0, 1.0), to_uint8(targets, -1.0, 1.0))
     return figures, "%d pairs of %s" % (n, config["train_dir"]), "none (paired figures)"
 
@@ -73,7 +73,7 @@ SCORERS = {"dcgan": dcgan_figures, "pix2pix": pix2pix_figures}
 
 
 def score(sweep, run, out_dir=None):
-    from .. import determinism
+    from ..kit import determinism
     if sweep.pipeline not in SCORERS or not sweep.score:
         raise UserError("%s: `score:` is for %s sweeps (the others score themselves: EVAL_N)"
                         % (sweep.path, ", ".join(sorted(SCORERS))))

@@ -22,7 +22,7 @@ def load_generator(pipeline, run, which="last"):
 
 
 def generate(pipeline, run, n=100, which="last", seed=0):
-    from ... import determinism
+    from ...kit import determinism
     from ...kit.grids import grid, save_png, to_uint8
     opened = runs.open_run(pipeline, run)
     folder, config = opened.folder, opened.config
@@ -35,12 +35,11 @@ def generate(pipeline, run, n=100, which="last", seed=0):
     pixels = to_uint8(images)
     out = folder / runfolder.SAMPLES
     out.mkdir(exist_ok=True)
-    for old in out.glob("sample-*.png"):
-        old.unlink()
-    save_png(grid(pixels, int(np.ceil(np.sqrt(n)))), out / "grid.png")
+    runfolder.clear_sample_images(out)
+    save_png(grid(pixels, int(np.ceil(np.sqrt(n)))), out / runfolder.SAMPLE_GRID)
     for i, image in enumerate(pixels):
-        save_png(image, out / ("sample-%04d.png" % i))
-    write_json(out / "samples.json", {"n": n, "epoch": epoch, "requested_epoch": which,
+        save_png(image, out / (runfolder.SAMPLE_IMAGE % i))
+    write_json(out / runfolder.SAMPLE_FIGURES, {"n": n, "epoch": epoch, "requested_epoch": which,
                                       "seed": seed, "nice": False})
     return out
 

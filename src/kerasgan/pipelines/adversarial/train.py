@@ -69,7 +69,7 @@ def configure(parser, pipeline):
 
 
 def resolve_config(pipeline, args, images):
-    from ... import determinism
+    from ...kit import determinism
     if args.epochs < 1 or args.save_every < 1:
         raise data_module.LoadError("EPOCHS and SAVE_EVERY must be at least 1")
     if len(images) < BATCH_SIZE:

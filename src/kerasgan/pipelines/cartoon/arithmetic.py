@@ -24,18 +24,17 @@ INVERSION=projection refines each base image's E(x) by Adam steps on the pixel e
 before the arithmetic; v stays E's. arithmetic.json then holds both inversions' figures
 ("inversions"), the top-level ones being the projection's; the encoder's grids go to encoder/.
 """
-import hashlib
 import json
 import re
 import sys
-from pathlib import Path
 
 import numpy as np
 
-from . import PIPELINE, attributes, data as dataset, project, train
-from ... import paths
-from ...kit import runfolder, seeds
-from ...kit.files import atomic_path, write_json
+from . import PIPELINE, attributes, data as dataset, project
+from .generate import load_generator, save_faces
+from ...errors import UserError
+from ...kit import judge, runfolder, runs, seeds
+from ...kit.files import write_json
 from ...kit.progress import log
 
 BATCH = 64
@@ -43,78 +42,43 @@ EVAL_N = 200               # images per group the flip figures count
 SCALES = (0.5, 1.0, 1.5, 2.0)   # the figures at these multiples of v too (arithmetic.json by_scale)
 CLASSIFIER_EPOCHS = 8
 ENCODER, PROJECTION = "encoder", "projection"   # how a real image's latent is found (INVERSION=)
-VALID_SHARE = 0.1
 
 
-class ArithmeticError_(Exception):
+class ArithmeticError_(UserError):
     pass
 
 
 # ---------------------------------------------------------------- the attribute classifier
 def classifier_path(images, labels, spec, data_root=None):
-    digest = hashlib.sha256(np.ascontiguousarray(images).tobytes())
-    digest.update(np.ascontiguousarray(labels, np.uint8).tobytes())
     slug = re.sub(r"[^A-Za-z0-9_]+", "-", spec)
-    return Path(data_root or paths.data_dir()) / paths.MODELS / (
-        "cartoon-classifier-%s-%s.h5" % (slug, digest.hexdigest()[:16]))
+    return judge.cache_path("cartoon-classifier-" + slug, judge.key(
+        images, np.asarray(labels, np.uint8), np.frombuffer(spec.encode(), np.uint8)), data_root)
 
 
 def ensure_classifier(images, labels, spec, seed, data_root=None):
-    """The cached classifier of `spec` on these images (trained now if missing) -> (model, info)."""
-    from keras.models import load_model
+    """The cached classifier of `spec` on these images (a judge, trained now if missing) -> (its
+    path, its figures). Clears the session: build everything else after it."""
     from . import models
     path = classifier_path(images, labels, spec, data_root)
-    if path.is_file():
-        return load_model(str(path)), json.loads(path.with_suffix(".json").read_text())
-    from ... import determinism
-    determinism.seed_everything(seed, threads=determinism.configured_threads())
-    rng = seeds.stream(seed, "eval")
-    order = rng.permutation(len(images))
-    n_valid = max(1, int(round(len(images) * VALID_SHARE)))
-    valid, fit = order[:n_valid], order[n_valid:]
-    x, y = dataset.to_model(images), labels.astype(np.float32)
-    share = float(y[fit].mean())
-    weights = {0: 0.5 / max(1.0 - share, 1e-3), 1: 0.5 / max(share, 1e-3)}   # balance the classes
-    model = models.build_classifier()
-    model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
-    log("cartoon classifier: %s on %d images (%.0f%% with it), %d held out -> %s"
-        % (spec, len(fit), 100 * share, n_valid, path))
-    model.fit(x[fit], y[fit], batch_size=BATCH, epochs=CLASSIFIER_EPOCHS, shuffle=False, verbose=0,
-              class_weight=weights)
-    accuracy = float(np.mean((model.predict(x[valid]).ravel() >= 0.5) == labels[valid]))
-    info = {"attribute": spec, "images": int(len(images)), "held_out": n_valid,
-            "held_out_accuracy": accuracy, "share_with": share, "epochs": CLASSIFIER_EPOCHS,
-            "seed": seed, "file": str(path)}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path, ".h5") as tmp:
-        model.save(str(tmp))
-    write_json(path.with_suffix(".json"), info)
-    log("cartoon classifier: held-out accuracy %.3f" % accuracy)
-    return model, info
 
-
-# ---------------------------------------------------------------- the run's networks
-def run_config(run):
-    """-> (folder, config) of a finished run."""
-    folder = runfolder.run_dir(PIPELINE, run)
-    config_path = folder / runfolder.CONFIG
-    missing = [n for n in ("generator.h5", "encoder.h5") if not (folder / n).is_file()]
-    if not config_path.is_file() or missing:
-        raise ArithmeticError_("run %s has no %s: train it first (make cartoon-train RUN=%s)"
-                               % (folder, " ".join(missing) or runfolder.CONFIG, run))
-    return folder, json.loads(config_path.read_text())
-
-
-def load_networks(folder):
-    """-> (generator, encoder) as the run saved them."""
-    from keras.models import load_model
-    return load_model(str(folder / "generator.h5")), load_model(str(folder / "encoder.h5"))
-
-
-def load_run(run):
-    """-> (folder, config, generator, encoder) of a finished run."""
-    folder, config = run_config(run)
-    return (folder, config) + load_networks(folder)
+    def fit(rng):
+        valid, fit = judge.split(rng, len(images), at_least=1)
+        x, y = dataset.to_model(images), labels.astype(np.float32)
+        share = float(y[fit].mean())
+        weights = {0: 0.5 / max(1.0 - share, 1e-3), 1: 0.5 / max(share, 1e-3)}   # balance the classes
+        model = models.build_classifier()
+        model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+        log("cartoon classifier: %s on %d images (%.0f%% with it), %d held out -> %s"
+            % (spec, len(fit), 100 * share, len(valid), path))
+        model.fit(x[fit], y[fit], batch_size=BATCH, epochs=CLASSIFIER_EPOCHS, shuffle=False, verbose=0,
+                  class_weight=weights)
+        accuracy = float(np.mean((model.predict(x[valid]).ravel() >= 0.5) == labels[valid]))
+        log("cartoon classifier: held-out accuracy %.3f" % accuracy)
+        return model, {"attribute": spec, "images": int(len(images)), "held_out": int(len(valid)),
+                       "held_out_accuracy": accuracy, "share_with": share, "epochs": CLASSIFIER_EPOCHS,
+                       "seed": seed, "file": str(path)}
+    judge.ensure(path, seed, fit)
+    return path, judge.info(path)
 
 
 def attribute_vector(latents, present, known):
@@ -128,11 +92,6 @@ def attribute_vector(latents, present, known):
 
 def _draw(generator, latents):
     return generator.predict(latents.astype(np.float32), batch_size=BATCH)
-
-
-def save_grid(images, path, columns):
-    from ...kit.grids import grid, save_png, to_uint8
-    save_png(grid(to_uint8(images, -1.0, 1.0), columns), path)
 
 
 def _says(classifier, images):
@@ -167,21 +126,23 @@ def write_grids(out, generator, x, chosen, z, vector, scale, n, attr):
                    _draw(generator, base - scale * vector)]
         for name, result in zip(names, results):
             if name:
-                save_grid(result, out / (name + ".png"), columns)
+                save_faces(result, out / (name + ".png"), columns)
 
 
 def arithmetic(run, spec, scale=1.0, n=16, seed=0, inversion=None, steps=None):
     """Write the grids and arithmetic.json of `spec` for `run`; -> the figures."""
     inversion, steps = inversion or ENCODER, project.STEPS if steps is None else steps
-    folder, config = run_config(run)
-    images, table, _ = load_images(config)
+    opened = runs.open_run(PIPELINE, run)
+    folder, config = opened.folder, opened.config
+    images, table, _ = dataset.run_images(config)
     present, known = attributes.binary_labels(table, spec)
-    from ... import determinism
-    # fixed thread pools whether the classifier is cached or trained now: the same bytes either way
+    from ...kit import determinism
+    # first: training it starts (and clears) a session of its own, which would drop networks
+    # built before; then one seeded session for the rest, whether the judge was cached or not
+    classifier_file, info = ensure_classifier(images, present, spec, config["seed"])
     determinism.seed_everything(config["seed"], threads=determinism.configured_threads())
-    # first: training it starts a fresh seeded session, which would drop networks loaded before
-    classifier, info = ensure_classifier(images, present, spec, config["seed"])
-    generator, encoder = load_networks(folder)
+    classifier = judge.load(classifier_file)
+    _, _, generator, encoder = load_generator(run)
     x = dataset.to_model(images)
     latents = encoder.predict(x, batch_size=BATCH)
     vector = attribute_vector(latents, present, known)    # always E's: the seed's vector
@@ -250,15 +211,6 @@ class Judge(object):
 def _share(figure):
     return ("%d/%d = %.0f%%" % (figure["flipped"], figure["of"], 100.0 * figure["flipped"] / figure["of"])
             if figure["of"] else "n/a (no eligible base)")
-
-
-def load_images(config):
-    """The run's training images and attributes; refuses a set that changed since training."""
-    images, table, names, _, _ = train.load_set(config["set"], config["seed"],
-                                                config.get("synthetic_n") or train.DEFAULTS["synthetic_n"])
-    if dataset.digest(images, table) != config["data"]["sha256"]:
-        raise ArithmeticError_("the set %s changed since run %s was trained" % (config["set"], config["run"]))
-    return images, table, names
 
 
 def configure(parser):

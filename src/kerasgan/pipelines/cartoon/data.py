@@ -14,7 +14,8 @@ named, with its reason, in the log and in the cache's .json; it is never fatal. 
 does not list one, names) is keyed by the files' names, sizes and times, so a changed set is
 decoded again and an unchanged one never is.
 
-load(path) reads the cache (numpy only, no pickles) in the legacy environment.
+load(path) reads the cache (numpy only, no pickles) in the legacy environment; load_set(SET, SEED, N)
+finds and reads the cache of a set, run_images(config) the one a run was trained on.
 """
 import hashlib
 import io
@@ -166,6 +167,31 @@ def load(path):
     if columns != attributes.NAMES or images.shape[1:] != (SIDE, SIDE, 3) or len(images) != len(table):
         raise DataError("%s: unexpected layout; delete it and prepare again" % path)
     return images, table, [str(n) for n in names]
+
+
+def load_set(spec, seed, synthetic_n):
+    """-> (images, attribute table, names, cache path, set description); the cache must exist."""
+    folder, kind = sets.resolve(spec, seed, synthetic_n)
+    if kind == sets.SYNTHETIC and not folder.is_dir():
+        raise DataError("the synthetic set %s is not drawn yet: make cartoon-prepare "
+                        "CARTOON_SET=synthetic" % folder)
+    pairs, broken = list_pairs(folder)
+    cache = cache_path(folder, pairs, broken)
+    if not cache.is_file():
+        raise DataError("%s is not prepared yet: make cartoon-prepare (CARTOON_SET=%s)"
+                        % (folder, spec or ""))
+    images, table, names = load(cache)
+    return images, table, names, cache, {"kind": kind, "folder": str(folder), "cache": str(cache)}
+
+
+def run_images(config):
+    """A run's training images, attributes and names (from its config.json); refuses a set that
+    changed since the run was trained."""
+    images, table, names, _, _ = load_set(config["set"], config["seed"],
+                                          config.get("synthetic_n") or sets.SYNTHETIC_N)
+    if digest(images, table) != config["data"]["sha256"]:
+        raise DataError("the set %s changed since run %s was trained" % (config["set"], config["run"]))
+    return images, table, names
 
 
 def digest(images, table):

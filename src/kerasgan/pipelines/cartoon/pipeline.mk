@@ -33,14 +33,14 @@ cartoon-train: cartoon-prepare | $(LEGACY_ENV) ## train the DCGAN, then the enco
 	  $(call opt,--batch-size,$(BATCH)) $(call opt,--joint,$(CARTOON_JOINT))
 
 cartoon-generate: | $(LEGACY_ENV) ## N faces from the run's generator: OUT_DIR/cartoon/<RUN>/samples/grid.png
-	$(LEGACY_RUN) cartoon-generate $(CARTOON_RUN_OPT) $(call opt,--n,$(N))
+	$(LEGACY_RUN) cartoon-generate $(CARTOON_RUN_OPT) $(call opt,--n,$(N)) $(call opt,--epoch,$(EPOCH))
 
 cartoon-arithmetic: | $(LEGACY_ENV) ## imgs_base.png, imgs_<ATTR>_avg.png (+SCALE v), _sub (-SCALE v) and the flip share, in <RUN>/arithmetic/<ATTR>/
 	$(LEGACY_RUN) cartoon-arithmetic $(CARTOON_RUN_OPT) --attr '$(ATTR)' $(call opt,--scale,$(SCALE)) $(call opt,--n,$(N)) \
 	  $(call opt,--inversion,$(INVERSION)) $(call opt,--steps,$(PROJECT_STEPS))
 
 cartoon-interpolate: | $(LEGACY_ENV) ## G between two images' latents: OUT_DIR/cartoon/<RUN>/interpolate/<a>_<b>.png (IMAGES=csA,csB)
-	$(LEGACY_RUN) cartoon-interpolate $(CARTOON_RUN_OPT) $(call opt,--images,$(IMAGES))
+	$(LEGACY_RUN) cartoon-interpolate $(CARTOON_RUN_OPT) $(call opt,--images,$(IMAGES)) $(call opt,--epoch,$(EPOCH))
 
 cartoon-report: | $(LEGACY_ENV) ## write OUT_DIR/cartoon/<RUN>/report.html: grids, flip share, recovery error, losses
 	$(LEGACY_RUN) report --pipeline cartoon $(call opt,--run,$(RUN))

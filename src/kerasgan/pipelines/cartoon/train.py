@@ -75,23 +75,8 @@ def configure(parser):
     parser.add_argument("--dry-run", action="store_true", help="print the resolved config and stop")
 
 
-def load_set(spec, seed, synthetic_n):
-    """-> (images, attribute table, names, cache path, set description); the cache must exist."""
-    folder, kind = sets.resolve(spec, seed, synthetic_n)
-    if kind == sets.SYNTHETIC and not folder.is_dir():
-        raise dataset.DataError("the synthetic set %s is not drawn yet: make cartoon-prepare "
-                                "CARTOON_SET=synthetic" % folder)
-    pairs, broken = dataset.list_pairs(folder)
-    cache = dataset.cache_path(folder, pairs, broken)
-    if not cache.is_file():
-        raise dataset.DataError("%s is not prepared yet: make cartoon-prepare (CARTOON_SET=%s)"
-                                % (folder, spec or ""))
-    images, table, names = dataset.load(cache)
-    return images, table, names, cache, {"kind": kind, "folder": str(folder), "cache": str(cache)}
-
-
 def resolve_config(args, images, table, source):
-    from ... import determinism
+    from ...kit import determinism
     for name in ("batch_size", "nf", "kernel", "save_every"):
         if getattr(args, name) < 1:
             raise UserError("%s must be at least 1" % name.upper())
@@ -119,7 +104,7 @@ def resolve_config(args, images, table, source):
 
 
 def main(args):
-    images, table, _, _, source = load_set(args.set, args.seed, args.synthetic_n)
+    images, table, _, _, source = dataset.load_set(args.set, args.seed, args.synthetic_n)
     config = resolve_config(args, images, table, source)
     folder = runfolder.run_dir(PIPELINE, args.run)
     runfolder.check_config(folder, config, MUTABLE_KEYS)

@@ -5,11 +5,9 @@ As the original: plain generate draws one batch of uniform(-1, 1) noise and save
 with the highest scores (ties by draw order), best first. Both use the run's latest weights (the
 checkpoint, which is saved with generator.h5 / discriminator.h5 every 10 batches) and write
 OUT_DIR/dcgan/<RUN>/generated_image.png (the original's name, the latest call's) plus
-samples/<plain|nice>/: generated_image.png, scores.csv (rank, candidate, score), samples.json
-(with the digit classifier's figures when the run's data has labels).
+samples/<plain|nice>/: grid.png (the same picture), samples.csv (rank, candidate, score),
+samples.json (with the digit classifier's figures when the run's data has labels).
 """
-import csv
-import io
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +15,7 @@ import numpy as np
 from . import PIPELINE, models
 from ...datasets import digit_classifier
 from ...errors import UserError
-from ...kit import runfolder, runs, seeds
+from ...kit import judge, runfolder, runs, seeds
 from ...kit.files import read_json
 
 NICE_FACTOR = 20       # keras-dcgan --nice: 20 x batch candidates
@@ -51,7 +49,7 @@ def load_generator(run, which="last"):
 
 
 def generate(run, batch_size=128, nice=False, seed=0, log=print):
-    from ... import determinism
+    from ...kit import determinism
     from ...kit.grids import grid, save_png, to_uint8
     if batch_size < 1:
         raise GenerateError("--batch_size must be at least 1")
@@ -71,22 +69,17 @@ def generate(run, batch_size=128, nice=False, seed=0, log=print):
     out = folder / runfolder.SAMPLES / ("nice" if nice else "plain")
     out.mkdir(parents=True, exist_ok=True)
     picture = grid(to_uint8(kept, -1.0, 1.0))
-    save_png(picture, out / GENERATED)
+    save_png(picture, out / runfolder.SAMPLE_GRID)
     save_png(picture, folder / GENERATED)
-    table = io.StringIO()
-    writer = csv.writer(table, lineterminator="\n")
-    writer.writerow(["rank", "candidate", "score"])
-    for rank, index in enumerate(keep):
-        writer.writerow([rank, int(index), repr(float(scores[index]))])
-    runfolder.write_atomic(out / "scores.csv", table.getvalue())
+    runfolder.write_sample_table(out, keep, scores)
     meta = {"run": run, "epoch": state["epoch"], "batch": state["batch"], "n": batch_size,
             "nice": bool(nice), "candidates": count, "seed": seed,
             "mean_score_kept": float(scores[keep].mean()), "mean_score_all": float(scores.mean())}
     if classifier_path and Path(classifier_path).is_file():
-        probabilities = digit_classifier.load(classifier_path).predict(kept, batch_size=256)
+        probabilities = judge.load(classifier_path).predict(kept, batch_size=256)
         meta.update(digit_classifier.figures(probabilities))
         meta["class_histogram"] = digit_classifier.histogram(probabilities)
-    runfolder.write_json(out / "samples.json", meta)
+    runfolder.write_json(out / runfolder.SAMPLE_FIGURES, meta)
     log("dcgan generate: %d sample(s) of epoch %d batch %d%s -> %s" % (
         batch_size, state["epoch"], state["batch"],
         " (best %d of %d by the discriminator)" % (batch_size, count) if nice else "",

@@ -29,7 +29,7 @@ HISTORY_COLUMNS = ["epoch", "discriminator_loss", "generator_loss"]
 
 
 def config_of(args, source):
-    from ... import determinism
+    from ...kit import determinism
     return {"pipeline": PIPELINE, "loop": "original", "run": args.run, "epochs": args.epochs,
             "batch_size": args.batch_size, "seed": args.seed, "latent_dim": models.LATENT_DIM,
             "threads": determinism.configured_threads(),
@@ -74,7 +74,7 @@ def epoch(nets, x_train, batch, rng, number, folder):
 
 
 def train(config, x, folder):
-    from ... import determinism
+    from ...kit import determinism
     determinism.seed_everything(config["seed"])
     folder.mkdir(parents=True, exist_ok=True)
     write_json(folder / runfolder.CONFIG, config)

@@ -7,6 +7,7 @@ samples/<plain|nice>/samples.json) and never import the trainer.
 import re
 
 from ...evaluation import report as evaluation_report
+from ...kit import runfolder
 from ...report import training
 from ...report.html import column, esc, img, not_run, number, read_csv, read_json, rel, series
 
@@ -30,7 +31,7 @@ def _figure(ctx, path, caption, width=300):
 
 
 def glance(ctx):
-    shown = [(ctx.run_path / "samples" / kind / "generated_image.png", "generate " + kind)
+    shown = [(ctx.run_path / runfolder.SAMPLES / kind / runfolder.SAMPLE_GRID, "generate " + kind)
              for kind, _ in KINDS]
     shown.append((ctx.run_path / "timelapse.gif", "timelapse of the training grids"))
     found = grids(ctx.run_path)
@@ -113,7 +114,7 @@ def quality(ctx):
         for i, (label, _) in enumerate(_quality_rows(metas[0][2])):
             rows.append([label] + [_quality_rows(m)[i][1] for _, _, m in metas])
         parts.append('<div class="row">%s</div>' % "".join(
-            _figure(ctx, ctx.run_path / "samples" / k / "generated_image.png", w, 320)
+            _figure(ctx, ctx.run_path / runfolder.SAMPLES / k / runfolder.SAMPLE_GRID, w, 320)
             for k, w, _ in metas))
         parts.append(_table(rows, header))
         parts.append("<p>From the weights of epoch %s, batch %s (the latest checkpoint), SEED %s.</p>"

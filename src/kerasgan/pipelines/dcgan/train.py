@@ -23,7 +23,7 @@ import numpy as np
 from . import PIPELINE, data as dataset, models
 from ...datasets import digit_classifier
 from ...datasets.mnist import DataError
-from ...kit import checkpoint, loop, metrics, runfolder, seeds
+from ...kit import checkpoint, judge, loop, metrics, runfolder, seeds
 from ...kit.progress import log
 
 # Defaults (docs/originals.md#keras-dcgan unless said otherwise).
@@ -54,7 +54,7 @@ def grid_file(epoch, index):
 
 
 def resolve_config(args, source):
-    from ... import determinism
+    from ...kit import determinism
     for name in ("epochs", "batch_size", "save_every", "grid_every", "quality_n"):
         if getattr(args, name) < 1:
             raise DataError("%s must be at least 1" % name.upper())
@@ -140,7 +140,7 @@ class Quality(object):
         self.meter = metrics.CollapseMeter(x)
         self.z = eval_latents(config["seed"], config["quality_n"])
         self.batch = config["batch_size"]
-        self.classifier = digit_classifier.load(classifier_path) if classifier_path else None
+        self.classifier = judge.load(classifier_path) if classifier_path else None
 
     def measure(self, generator):
         images = generator.predict(self.z, batch_size=self.batch)
@@ -354,7 +354,7 @@ def _summary(run, status):
                   final={k: last.get(k) for k in HISTORY_COLUMNS if k in last},
                   warnings=metrics.collapse_warnings(rows),
                   thresholds={"diversity": metrics.DIVERSITY_WARN, "memorised": metrics.MEMORISED_WARN},
-                  classifier=({"file": str(classifier), **digit_classifier.info(classifier)}
+                  classifier=({"file": str(classifier), **judge.info(classifier)}
                               if classifier else None),
                   loss_columns=LOSS_COLUMNS, metric_columns=metrics.COLUMNS + QUALITY_COLUMNS,
                   **run.quality_summary())

@@ -9,8 +9,6 @@ draw 20 x N samples, score them with the discriminator of the same epoch, keep t
 most real. Writes sample-<rank>.png (rank 000 = best scored when NICE=1), grid.png, samples.csv
 (rank, candidate index, discriminator score) and samples.json.
 """
-import csv
-import io
 
 import numpy as np
 
@@ -56,7 +54,7 @@ def load_generator(run, which="best"):
 def generate(run, n=100, nice=False, epoch="best", seed=0, log=print):
     """Write the samples; return a dict with the epoch used, the kept candidate indices and all
     candidates' scores."""
-    from ... import determinism
+    from ...kit import determinism
     from ...kit.grids import grid, save_png, to_uint8
 
     if n < 1:
@@ -77,22 +75,16 @@ def generate(run, n=100, nice=False, epoch="best", seed=0, log=print):
 
     out = folder / runfolder.SAMPLES
     out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("sample-*.png"):
-        old.unlink()
+    runfolder.clear_sample_images(out)
     pixels = to_uint8(images[keep])
     for rank, image in enumerate(pixels):
-        save_png(image, out / ("sample-%03d.png" % rank))
-    save_png(grid(pixels), out / "grid.png")
-    table = io.StringIO()
-    writer = csv.writer(table, lineterminator="\n")
-    writer.writerow(["rank", "candidate", "score"])
-    for rank, index in enumerate(keep):
-        writer.writerow([rank, int(index), repr(float(scores[index]))])
-    runfolder.write_atomic(out / "samples.csv", table.getvalue().encode())
+        save_png(image, out / (runfolder.SAMPLE_IMAGE % rank))
+    save_png(grid(pixels), out / runfolder.SAMPLE_GRID)
+    runfolder.write_sample_table(out, keep, scores)
     meta = {"run": run, "epoch": used_epoch, "requested_epoch": str(epoch), "n": n,
             "nice": bool(nice), "candidates": count, "seed": seed,
             "mean_score_kept": float(scores[keep].mean()), "mean_score_all": float(scores.mean())}
-    runfolder.write_json(out / "samples.json", meta)
+    runfolder.write_json(out / runfolder.SAMPLE_FIGURES, meta)
     log("generate: %d sample(s) of epoch %d%s -> %s" % (
         n, used_epoch, " (best %d of %d by the discriminator)" % (n, count) if nice else "", out))
     return {"epoch": used_epoch, "keep": keep, "scores": scores, "folder": out}

@@ -39,7 +39,7 @@ PORT ?= 8765## label: port of the labelling page on 127.0.0.1
 FILTER_DATA := $(abspath $(DATA_DIR))
 FILTER_MODEL := $(FILTER_DATA)/models/filter.h5
 FILTER_SCORES := $(FILTER_DATA)/reports/filter_scores.csv
-FILTER_CODE := $(wildcard src/kerasgan/ingest/filter*.py) src/kerasgan/determinism.py
+FILTER_CODE := $(wildcard src/kerasgan/ingest/filter*.py) src/kerasgan/kit/determinism.py
 # Fingerprints of each step's inputs (file list with sizes and times, plus the variables): rewritten
 # only when they change, so Make retrains / rescores exactly when something it depends on changed.
 FILTER_TRAIN_INPUTS := $(FILTER_DATA)/models/.filter-train.inputs

@@ -62,7 +62,7 @@ def configure(parser):
 
 
 def resolve_config(args, data_digest, n_images, train_dir):
-    from ... import determinism
+    from ...kit import determinism
     if args.epochs < 1 or args.save_every < 1:
         raise DataError("EPOCHS and SAVE_EVERY must be at least 1")
     if args.nch < 4 or args.nch % 4:

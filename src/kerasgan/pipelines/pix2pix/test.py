@@ -18,40 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from . import PIPELINE, models
-from ... import paths
-from ...errors import UserError
-from ...kit import checkpoint, cli, runs, seeds
+from . import PIPELINE
+from .data import load_pairs, resize, test_dir
+from .generate import generate, load_generator
+from ...kit import cli, runs, seeds
 from ...kit.files import write_atomic
 from ...kit.progress import log
 
 COLUMNS = ("input", "output", "target")
-
-
-def test_dir():
-    return paths.data_dir() / "pix2pix" / "test"
-
-
-def load_generator(run, which="latest"):
-    """-> (net, epoch label, epochs trained or None): the generator alone (U-Net with the seeded
-    dropout, in training mode as train.generate runs it), never the training graph, with the
-    weights of `which` (latest or a kept snapshot; kit.runs). Call in a seeded session."""
-    import keras.backend as K
-    opened = runs.open_run(PIPELINE, run)
-    config = opened.config
-    which = "latest" if str(which) in runs.LAST or which in (None, "") else str(which)
-    if which != "latest" and not which.isdigit():
-        raise UserError("EPOCH must be latest or a kept epoch number, not %r" % (which,))
-    if which != "latest" and int(which) not in checkpoint.snapshot_epochs(opened.folder):
-        raise UserError("epoch %s is not kept; kept: %s (or EPOCH=latest)"
-                        % (which, checkpoint.snapshot_epochs(opened.folder)))
-    epoch, groups = opened.weights(which)
-    seed_variable = K.variable(np.zeros(2, dtype=np.int64), dtype="int64", name="dropout_seed")
-    generator = models.build_generator(config["size"], config["ngf"], config["nz"],
-                                       dropout=models.seeded_dropout(seed_variable))
-    generator.set_weights(groups["generator"])
-    trained = epoch + 1 if which == "latest" else None
-    return {"generator": generator, "seed_variable": seed_variable}, which, trained
 
 
 def write_pages(out, rows, title):
@@ -76,9 +50,8 @@ def write_pages(out, rows, title):
 
 def run_test(run, epoch="latest", source=None):
     from PIL import Image
-    from .train import generate, load_pairs, resize
     from ...kit.grids import to_uint8
-    from ... import determinism
+    from ...kit import determinism
     opened = runs.open_run(PIPELINE, run)
     folder, config = opened.folder, opened.config
     source = Path(source or test_dir())

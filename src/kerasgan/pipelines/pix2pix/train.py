@@ -32,9 +32,9 @@ from pathlib import Path
 import numpy as np
 
 from . import PIPELINE, models
-from ... import paths
+from .data import DataError, default_train_dir, load_pairs, load_size, pairs_digest, resize
+from .generate import generate
 from ...kit import cli, loop, runfolder, seeds
-from ...errors import UserError
 
 # Defaults (docs/originals.md#pix2pix-reference-defaults unless said otherwise).
 DEFAULTS = {
@@ -53,54 +53,10 @@ LR, BETA_1 = 2e-4, 0.5
 LAMBDA_L1 = 100.0
 LAMBDA_GP = 10.0
 LAMBDA_MS = 1.0
-LOAD_RATIO = 286.0 / 256.0    # load_size / crop_size
 SAMPLES = 4                   # training pairs shown in the epoch-<n>.png strips
 HISTORY_COLUMNS = ["epoch", "lr", "loss_G_GAN", "loss_G_L1", "loss_D_real", "loss_D_fake",
                    "loss_GP", "loss_MS"]
 MUTABLE_KEYS = ("epochs", "keep_snapshots", "train_dir")
-
-
-class DataError(UserError):
-    pass
-
-
-def default_train_dir():
-    return paths.data_dir() / "pix2pix" / "train"
-
-
-def load_pairs(folder):
-    """DATA_DIR/pix2pix/<phase>/*.png -> (edges list, images list or None each, names). Pairs are
-    [image | edges] (2S x S); a lone S x S file is an edge map without target."""
-    from PIL import Image
-    files = sorted(Path(folder).glob("*.png"), key=lambda p: (len(p.stem), p.stem))
-    edges, images, names = [], [], []
-    for path in files:
-        with Image.open(str(path)) as image:
-            array = np.asarray(image.convert("RGB"))
-        h, w = array.shape[:2]
-        if w == 2 * h:
-            images.append(array[:, :h])
-            edges.append(array[:, h:])
-        elif w == h:
-            images.append(None)
-            edges.append(array)
-        else:
-            raise DataError("%s is neither a pair (2S x S) nor an edge map (S x S): %dx%d" % (path, w, h))
-        names.append(path.stem)
-    return edges, images, names
-
-
-def resize(array, side):
-    """uint8 (h, w, 3) -> float32 (side, side, 3) in [-1, 1], bicubic (the reference's Resize)."""
-    from PIL import Image
-    image = Image.fromarray(array)
-    if image.size != (side, side):
-        image = image.resize((side, side), Image.BICUBIC)
-    return np.asarray(image, np.float32) / 127.5 - 1.0
-
-
-def load_size(size):
-    return int(round(size * LOAD_RATIO))
 
 
 def configure(parser):
@@ -116,7 +72,7 @@ def configure(parser):
 
 
 def resolve_config(args, n_images, digest, train_dir):
-    from ... import determinism
+    from ...kit import determinism
     if args.epochs < 1 or args.save_every < 1 or args.ngf < 1:
         raise DataError("EPOCHS, SAVE_EVERY and NGF must be at least 1")
     try:
@@ -148,11 +104,7 @@ def main(args):
     if not edges or any(i is None for i in images):
         raise DataError("%s needs image|edges pairs (found %d files, %d without target)"
                         % (train_dir, len(edges), sum(i is None for i in images)))
-    from ...kit.files import sha256_file as sha256
-    import hashlib
-    digest = hashlib.sha256(b"".join(sha256(p).encode() for p in
-                                     sorted(train_dir.glob("*.png")))).hexdigest()
-    config = resolve_config(args, len(edges), digest, train_dir)
+    config = resolve_config(args, len(edges), pairs_digest(train_dir), train_dir)
     folder = runfolder.run_dir(PIPELINE, args.run)
     runfolder.check_config(folder, config, MUTABLE_KEYS)
     if args.dry_run:
@@ -373,23 +325,6 @@ class _Run(loop.Trainer):
                       progress.seconds_per_epoch if progress else None, files,
                       final={k: last.get(k) for k in HISTORY_COLUMNS if k in last},
                       loss_columns=HISTORY_COLUMNS[2:], metric_columns=[], **self.quality_summary())
-
-
-def generate(net, edges, rng, nz):
-    """G in training mode (dropout and batch statistics on, as the reference's test.py without
-    --eval), one image at a time (batch 1), dropout seeds and z from `rng`."""
-    import keras.backend as K
-    generator = net["generator"]
-    if "predict" not in net:
-        net["predict"] = K.function(generator.inputs + [K.learning_phase()], [generator.outputs[0]])
-    out = []
-    for e in edges:
-        K.set_value(net["seed_variable"], rng.randint(0, 2 ** 31 - 1, size=2).astype(np.int64))
-        feed = [e[None]]
-        if nz:
-            feed.append(rng.normal(size=(1, nz)).astype(np.float32))
-        out.append(net["predict"](feed + [1])[0][0])
-    return np.stack(out)
 
 
 def train(config, edges, images, folder):

@@ -30,7 +30,7 @@ def seed_everything(seed, threads=None, deterministic_gpu=False):
     """
     import tensorflow as tf
     import keras.backend as K
-    from .compat import order_updates_after_reads
+    from ..compat import order_updates_after_reads
 
     order_updates_after_reads()  # without it, one seed still gives slightly different weights
     untimed_hdf5()  # without it, two identical models saved a second apart differ in bytes
