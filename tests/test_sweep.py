@@ -273,6 +273,7 @@ def test_fidelity_sweep_scores_both_loops_and_compares_them(tmp_path):
     assert not (original / "checkpoints").exists()     # the original's loop keeps no checkpoint
     page = (tmp_path / "sweeps" / "fid" / "report.html").read_text()
     assert "Two-sample comparison" in page and "final_fid" in page
+    assert "(no grid)" not in page and page.count('alt="last grid"') == 2   # each loop's last grid
 
 
 @needs_sweep_env

@@ -91,7 +91,9 @@ def last_grid(run_dir):
     """The point's last grid, as its summary.json names it (None when it has none)."""
     summary = read_json(Path(run_dir) / "summary.json") or {}
     grids = (summary.get("files") or {}).get("grids") or []
-    last = Path(run_dir) / grids[-1] if grids and isinstance(grids[-1], str) else None
+    entry = grids[-1] if grids else None          # {"epoch": e, "file": name} (or a bare name)
+    name = entry.get("file") if isinstance(entry, dict) else entry
+    last = Path(run_dir) / name if isinstance(name, str) else None
     return last if last and last.is_file() else None
 
 

@@ -59,7 +59,7 @@ def epoch(nets, x_train, batch, rng, number, folder):
         noise = rng.uniform(-1, 1, size=(batch, models.LATENT_DIM))
         image_batch = x_train[index * batch:(index + 1) * batch]
         generated = g.predict(noise, verbose=0)
-        if index % 20 == 0:
+        if index % ours.DEFAULTS["grid_every"] == 0:
             save_png(grid(to_uint8(generated, -1.0, 1.0)), os.path.join(folder, ours.grid_file(number, index)))
         d_loss = d.train_on_batch(np.concatenate((image_batch, generated)), [1] * batch + [0] * batch)
         noise = rng.uniform(-1, 1, (batch, models.LATENT_DIM))
@@ -88,7 +88,10 @@ def train(config, x, folder):
     nets[1].save_weights(str(folder / "discriminator.h5"), True)
     runfolder.History(folder, HISTORY_COLUMNS).write(rows)
     files = {"config": runfolder.CONFIG, "history": runfolder.HISTORY, "generator": "generator.h5",
-             "discriminator": "discriminator.h5"}
+             "discriminator": "discriminator.h5",
+             "grids": [{"epoch": e, "file": ours.grid_file(e, i)} for e in range(config["epochs"])
+                       for i in range(0, len(x_train) // config["batch_size"],
+                                      ours.DEFAULTS["grid_every"])]}
     device = determinism.describe_device(config["threads"])
     summary.write_summary(folder, config, "finished", config["epochs"], device,
                           (time.time() - start) / max(1, config["epochs"]), files, loop="original")
