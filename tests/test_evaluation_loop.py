@@ -84,11 +84,10 @@ def test_the_scored_steps_carry_the_figures_and_the_summary_keeps_last_and_best(
 
 
 
+@pytest.mark.parametrize("runs", ["pix2pix"], indirect=True)   # the scorer picks it for all
 def test_a_run_of_another_seed_is_scored_by_the_same_network(runs, tmp_path):
     """The feature network is the instrument: SEED 1's run uses SEED 0's (one file in models/)."""
     name, folder, _ = runs
-    if name != "pix2pix":
-        pytest.skip("one pipeline shows it: the network is chosen in the scorer, for all")
     data = folder.parent.parent / "data"
     env = {"KERASGAN_DATA_DIR": str(data), "KERASGAN_OUT_DIR": str(tmp_path), "HOME": str(tmp_path),
            "PYTHONHASHSEED": "0", scoring.ENV: "8"}
