@@ -102,3 +102,56 @@ def test_a_finished_run_extended_past_its_end_matches_one_trained_that_long(work
     for name in ("checkpoints/latest.npz", "history.csv", "generator.h5", "discriminator.h5",
                  "epoch-003.png", "epoch-004.png", "best.png"):
         assert (out / "extended" / name).read_bytes() == (out / "straight" / name).read_bytes(), name
+
+
+# Runs the CLI in-process with kit.summary.write_summary wrapped: whenever a summary says
+# "finished", it records whether the checkpoint already carries its "finished" flag.
+WATCH_SUMMARY = """
+import json, sys
+from kerasgan.__main__ import main
+from kerasgan.kit import checkpoint, summary
+write, seen = summary.write_summary, []
+def watched(folder, config, status, *args, **kwargs):
+    if status == "finished":
+        seen.append(bool(checkpoint.load(folder)[0].get("finished")))
+    return write(folder, config, status, *args, **kwargs)
+summary.write_summary = watched
+status = main(sys.argv[2:])
+open(sys.argv[1], "w").write(json.dumps(seen))
+sys.exit(status)
+"""
+
+
+def test_a_summary_says_finished_only_after_the_checkpoint_does(workspace, tmp_path):
+    """The sweep skips a point whose summary says "finished": had the summary come first, a kill
+    between the two left a run that is skipped with an unfinished checkpoint."""
+    import json
+    import subprocess
+    import sys
+    from conftest import ROOT, cli_env
+    data, env = workspace
+    seen = tmp_path / "seen.json"
+    args = ["adversarial-mnist", "--data", str(data / "mnist.npz"), "--hidden", "16",
+            "--epochs", "2", "--seed", "0", "--run", "watched"]
+    subprocess.run([sys.executable, "-c", WATCH_SUMMARY, str(seen)] + args, check=True, timeout=1800,
+                   env=cli_env(env), cwd=str(ROOT), stdout=subprocess.DEVNULL)
+    assert json.loads(seen.read_text()) == [True]
+
+
+def test_a_run_killed_after_its_checkpoint_flag_but_before_its_summary_completes(workspace):
+    """What such a kill leaves (flag set, summary "running") is finished on the next call, not
+    taken as done: the same bytes, and the summary says "finished"."""
+    import json
+    data, env = workspace
+    base = ["adversarial-mnist", "--data", str(data / "mnist.npz"), "--hidden", "16",
+            "--epochs", "2", "--seed", "0"]
+    out = data.parent / "out" / "adversarial-mnist"
+    run_cli(*base, "--run", "whole", env=env)
+    run_cli(*base, "--run", "cut", env=env)
+    summary = out / "cut" / "summary.json"
+    summary.write_text(summary.read_text().replace('"status": "finished"', '"status": "running"'))
+    again = run_cli(*base, "--run", "cut", env=env)
+    assert "already finished" not in again.stdout and "resume: run" in again.stdout
+    assert json.loads(summary.read_text())["status"] == "finished"
+    for name in ("checkpoints/latest.npz", "history.csv", "generator.h5", "discriminator.h5"):
+        assert (out / "cut" / name).read_bytes() == (out / "whole" / name).read_bytes(), name

@@ -198,7 +198,7 @@ def train(trainer):
     folder.mkdir(parents=True, exist_ok=True)
     runfolder.write_json(folder / runfolder.CONFIG, config)   # before training starts
     saved = checkpoint.load(folder)
-    if trainer.done(saved):
+    if trainer.done(saved) and summary_finished(folder):
         log("%s: run %s already finished (%d epochs); nothing to do"
             % (trainer.name, folder, saved[0]["epoch"] + 1))
         return 0
@@ -296,17 +296,28 @@ def save(trainer, epoch, grid, flags=None):
         trainer.models, trainer.optimizers, trainer.checkpoint_groups()))
 
 
+def summary_finished(folder):
+    """Does summary.json say "finished"? Written last, so it never says so before the run is."""
+    import json
+    try:
+        return json.loads((Path(folder) / runfolder.SUMMARY).read_text()).get("status") == "finished"
+    except (OSError, ValueError):
+        return False
+
+
 def finish(trainer):
-    """The final models (loadable without kerasgan) and files, the timelapse, the summary, then the
-    checkpoint's "finished" flag: a run killed before it is finished on the next call."""
+    """The final models (loadable without kerasgan) and files, the timelapse, the checkpoint's
+    "finished" flag, then the summary. A run killed before its summary says "finished" does this
+    again on the next call (a resume at the end: the same bytes), so whoever trusts the summary
+    (the sweep's skip) never sees a finished run without the checkpoint's flag."""
     from .files import atomic_path
     for name, model in trainer.final_models():
         with atomic_path(trainer.folder / name) as tmp:
             model.save(str(tmp))
     trainer.final_files()
     trainer.timelapse()
-    trainer.summary("finished")
     save(trainer, trainer.steps() - 1, False, {FINISHED: True})
+    trainer.summary("finished")
     log("%s: done; %s" % (trainer.name, trainer.done_message()))
 
 
