@@ -131,8 +131,8 @@ def run_point(job, gpu=None):
         start = time.time()
         status = _make(job, log, lock.fileno(), gpu)
         seconds = time.time() - start
-    # exit 0 is the trainer's word that every epoch is done (a run killed between its last
-    # checkpoint and its summary says "already finished" on the next start, summary unchanged)
+    # exit 0 is the trainer's word that every epoch is done; its summary says "finished" only
+    # once the checkpoint does (kit.loop.finish), so the skip above never skips a half-ended run
     if status != 0:
         raise PointFailed("point %s: make exited with %d (log %s):\n%s"
                           % (job["run"], status, log, _tail(log)))
