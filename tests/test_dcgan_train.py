@@ -218,3 +218,25 @@ def test_report_shows_plain_and_nice_with_their_figures(workspace, reference):
                    "dcgan-batch-loss.png", "held-out"):
         assert needed in page, needed
     assert (folder / "report-files/dcgan-quality.png").is_file()
+
+
+def test_our_loop_writes_the_generator_of_the_originals_own_loop(workspace, reference):
+    """Same SEED and data: `make dcgan-train` and DCGAN_LOOP=original end with the same generator
+    weights, to the bit. Both keep the original's `g.compile` before the stack's: on Keras 2.1.2 it
+    leaves G's BatchNormalization statistics out of the stack's updates, so they stay at their
+    initial mean 0 and variance 1 however long G trains (docs/dcgan.md#fidelity-notes)."""
+    from kerasgan.pipelines.dcgan import models
+    data, out, npz, cwd = workspace
+    run_cli("dcgan", "--mode", "train", "--run", "original", "--epochs", EPOCHS, "--data", npz,
+            "--batch_size", BATCH, "--loop", "original", env=env_for(data, out), cwd=cwd, timeout=1800)
+    weights = []
+    for run in ("ref", "original"):
+        generator = models.build_generator()
+        generator.load_weights(str(out / "dcgan" / run / "generator.h5"))
+        weights.append(generator.get_weights())
+    assert len(weights[0]) == len(weights[1]) == 12      # BN: gamma 4, beta 5, mean 6, variance 7
+    assert all(np.array_equal(a, b) for a, b in zip(*weights))
+    moving_mean, moving_variance = weights[0][6], weights[0][7]
+    assert np.array_equal(moving_mean, np.zeros(128 * 7 * 7, np.float32))
+    assert np.array_equal(moving_variance, np.ones(128 * 7 * 7, np.float32))
+    assert not np.array_equal(weights[0][4], np.ones(128 * 7 * 7, np.float32))   # gamma trained

@@ -106,9 +106,11 @@ def build_gan():
     Keras 2.1.2 fixes which weights a model trains when it is compiled: the stacked model is
     compiled while D.trainable is False (so its SGD moves G only), then D is compiled with
     D.trainable True (its SGD moves D). The original also toggled D.trainable around each
-    train_on_batch; after compilation that changes nothing, so it is left out. Both train functions
-    are built here: SGD creates its momentum slots then, and a resume restores them before the
-    first batch."""
+    train_on_batch; after compilation that changes nothing, so it is left out. Its g.compile, never
+    trained, is kept: compiled first, G's BatchNormalization updates are left out of the stack's
+    train function, so its moving mean and variance stay at 0 and 1 and every G.predict normalises
+    with them (the original's arithmetic, bit for bit). Both train functions are built here: SGD
+    creates its momentum slots then, and a resume restores them before the first batch."""
     import warnings
     from keras.models import Sequential
     from keras.optimizers import SGD
@@ -119,6 +121,7 @@ def build_gan():
     stacked = Sequential([generator, discriminator])
     d_optim = SGD(lr=LR, momentum=MOMENTUM, nesterov=NESTEROV)
     g_optim = SGD(lr=LR, momentum=MOMENTUM, nesterov=NESTEROV)
+    generator.compile(loss=LOSS, optimizer="SGD")   # never trained: see above
     discriminator.trainable = False
     stacked.compile(loss=LOSS, optimizer=g_optim)
     discriminator.trainable = True
