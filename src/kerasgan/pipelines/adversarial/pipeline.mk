@@ -42,19 +42,22 @@ adversarial-cifar10-report: | $(LEGACY_ENV) ## write OUT_DIR/adversarial-cifar10
 # MNIST: the original's full-size models on the 1,797 UCI digits (~4 s per epoch).
 # CIFAR-10: the 400 augmented emoji (10 classes); nch 32 instead of 256 (the original's size takes
 # ~10x as long per epoch), kernel 5 and everything else as the original.
-# Their epochs (the original: 100 each) and samples scored at each grid epoch (cost:
-# docs/evaluation.md#what-it-costs); EPOCHS= and EVAL_N= on the command line replace them.
+# Their epochs (the original: 100 each), a grid, checkpoint and scores every 3rd epoch (the original's
+# grid of every epoch, scored, costs 10-16% of their training: docs/evaluation.md#what-it-costs) and
+# the samples scored; EPOCHS=, SAVE_EVERY= and EVAL_N= on the command line replace them.
 
 adversarial-mnist-demo: | $(LEGACY_ENV) ## the dense MNIST GAN offline on the embedded digits into DEMO_DIR/adversarial-mnist/demo/ + report (< 5 min)
 	$(call demo_begin,adversarial-mnist-demo)
-	$(DEMO_MAKE) adversarial-mnist-train ADV_DATA=digits EPOCHS=$(or $(EPOCHS),30) EVAL_N=$(or $(EVAL_N),500)
+	$(DEMO_MAKE) adversarial-mnist-train ADV_DATA=digits EPOCHS=$(or $(EPOCHS),30) \
+	  SAVE_EVERY=$(or $(SAVE_EVERY),3) EVAL_N=$(or $(EVAL_N),500)
 	$(DEMO_MAKE) adversarial-mnist-generate N=100
 	$(DEMO_MAKE) adversarial-mnist-report
 	$(call demo_end,adversarial-mnist-demo,adversarial-mnist,report=report.html samples=samples/grid.png)
 
 adversarial-cifar10-demo: | $(LEGACY_ENV) ## the CIFAR-10 GAN offline on 10 classes of emoji into DEMO_DIR/adversarial-cifar10/demo/ + report (< 5 min)
 	$(call demo_begin,adversarial-cifar10-demo)
-	$(DEMO_MAKE) adversarial-cifar10-train ADV_DATA=emoji NCH=32 EPOCHS=$(or $(EPOCHS),60) EVAL_N=$(or $(EVAL_N),100)
+	$(DEMO_MAKE) adversarial-cifar10-train ADV_DATA=emoji NCH=32 EPOCHS=$(or $(EPOCHS),60) \
+	  SAVE_EVERY=$(or $(SAVE_EVERY),3) EVAL_N=$(or $(EVAL_N),100)
 	$(DEMO_MAKE) adversarial-cifar10-generate N=100
 	$(DEMO_MAKE) adversarial-cifar10-report
 	$(call demo_end,adversarial-cifar10-demo,adversarial-cifar10,report=report.html samples=samples/grid.png)
