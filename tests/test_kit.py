@@ -183,3 +183,26 @@ def test_our_commands_silence_tensorflows_deprecation_notices(quiet):
                          universal_newlines=True, timeout=1800, check=True).stderr
     assert "real errors still show" in err
     assert ("is deprecated" in err) is (not quiet), err[-2000:]
+
+
+def test_collapse_figures_of_hand_made_pixels():
+    from kerasgan.kit.metrics import CollapseMeter
+    meter = CollapseMeter(np.array([0, 255], np.uint8).reshape(2, 1, 1, 1))
+    # samples at levels 0 and 51: 0.2 apart; nearest training pixels 0 away and 0.2 away
+    got = meter.measure(np.array([0.0, 0.2]).reshape(2, 1, 1, 1))
+    assert got == pytest.approx({"diversity": 0.2, "nearest_train": 0.1, "memorised": 1.0},
+                                rel=1e-15)
+
+
+def test_collapse_figures_have_the_same_bytes_in_any_row_order_and_memory_alignment():
+    """BLAS and numpy's sums add in an order that depends on threads and alignment; the figures
+    must not (a resumed run measures in another process, in other memory)."""
+    from kerasgan.kit.metrics import CollapseMeter
+    rng = np.random.RandomState(0)
+    train = rng.randint(0, 256, size=(300, 8, 8, 3)).astype(np.uint8)
+    samples = rng.uniform(size=(40, 8, 8, 3))
+    shifted = np.frombuffer(b"\0" * 8 + samples.tobytes(), np.float64, offset=8).reshape(samples.shape)
+    p, q = rng.permutation(len(train)), rng.permutation(len(samples))
+    want = CollapseMeter(train).measure(samples)
+    assert CollapseMeter(train[p]).measure(samples[q]) == want
+    assert CollapseMeter(train[::-1]).measure(shifted[::-1]) == want

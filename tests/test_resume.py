@@ -49,21 +49,6 @@ def arguments(data, command, run):
     return args
 
 
-def same_history(path, reference):
-    """Every loss byte for byte; the collapse figures (kit.metrics: float64 distances through
-    numpy's BLAS, computed in another process after a resume) to 1e-12 relative: the
-    adversarial-cifar10 case differs in their last digit."""
-    import csv
-    rows = [list(csv.DictReader(open(str(p), newline=""))) for p in (path, reference)]
-    assert len(rows[0]) == len(rows[1])
-    for got, want in zip(*rows):
-        for key in want:
-            if key in ("diversity", "nearest_train", "memorised") and want[key]:
-                assert float(got[key]) == pytest.approx(float(want[key]), rel=1e-12), key
-            else:
-                assert got[key] == want[key], (key, got["epoch"])
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_sigkill_then_resume_is_byte_identical(workspace, case):
     data, env = workspace
@@ -79,10 +64,7 @@ def test_sigkill_then_resume_is_byte_identical(workspace, case):
     resumed = run_cli(*arguments(data, command, case + "-killed"), env=env)
     assert "resume: run" in resumed.stdout
     for name in files:
-        if name == "history.csv":
-            same_history(folder / name, out / (case + "-ref") / name)
-        else:
-            assert (folder / name).read_bytes() == (out / (case + "-ref") / name).read_bytes(), name
+        assert (folder / name).read_bytes() == (out / (case + "-ref") / name).read_bytes(), name
     again = run_cli(*arguments(data, command, case + "-killed"), env=env)
     assert "already finished" in again.stdout
 
