@@ -33,7 +33,7 @@ BATCH ?=## *train: batch size (default: the original's); dcgan-generate: samples
 SIZE ?=## *train, pix2pix-preprocess: image side (default: the original's: Pikachu 32, pix2pix 256)
 A ?=## evaluate: generated images (a folder, a run folder or a run name); fingerprint-compare: a manifest, run folder or DEMO_DIR
 B ?=## evaluate: real images (a folder, real = the domain's own data (default), targets = pix2pix's); fingerprint-compare: the other manifest (default: docs/reproducibility-reference.json)
-SAVE_EVERY ?=## train, adversarial-*-train, pix2pix-train: grid + metrics + checkpoint every N epochs (default: the original's: Pikachu 100, adversarial-* 1, pix2pix 5)
+SAVE_EVERY ?=## train, adversarial-*-train, pix2pix-train: grid + metrics + checkpoint every N epochs (default: the original's: Pikachu 100, adversarial-* 1, pix2pix 5; their demos: adversarial-* 3, pix2pix 10)
 NCH ?=## train, adversarial-cifar10-train: generator/discriminator channels nch (default: the original's: Pikachu 512, CIFAR-10 256)
 KERNEL ?=## train, adversarial-cifar10-train, cartoon-train: convolution kernel side h (default: the original's: Pikachu 7, CIFAR-10 5, cartoon 5)
 NICE ?=## generate: 1 = keep the samples the discriminator scores highest of 20x as many (keras-dcgan --nice)
