@@ -181,17 +181,18 @@ def test_compare_says_what_differs_between_the_machines(runs, tmp_path):
     found = write(a)
     other = json.loads(json.dumps(found))
     other["machine"]["cpu"]["flags"] = [f for f in found["machine"]["cpu"]["flags"] if f != "sse2"] + ["zz_new"]
-    other["machine"]["cpu"]["caches"] = {"L2 Unified": {"size": "512K", "ways": "8", "line": "64"}}
-    other["machine"]["libraries"]["openblas_core"] = "Zen"
+    # values no real machine reports, so A (this machine) always differs from B
+    other["machine"]["cpu"]["caches"] = {"L2 Unified": {"size": "3K", "ways": "3", "line": "64"}}
+    other["machine"]["libraries"]["openblas_core"] = "NoSuchCore"
     other["machine"]["kernels"] = {"tf_matmul": "de2cf95f"}
     (tmp_path / "other.json").write_text(json.dumps(other))
     done = run_cli("fingerprint", "compare", a / "pikachu/demo/fingerprint.json", tmp_path / "other.json", check=False)
     assert done.returncode == 0   # same bytes on other machines: the stages decide the exit status
     assert "machines differ in:" in done.stdout
     assert "  cpu.flags: only A has sse2; only B has zz_new" in done.stdout.splitlines()
-    assert '  cpu.caches.L2 Unified.size: A %s, B "512K"' % json.dumps(
+    assert '  cpu.caches.L2 Unified.size: A %s, B "3K"' % json.dumps(
         found["machine"]["cpu"]["caches"].get("L2 Unified", {}).get("size")) in done.stdout.splitlines()
-    assert '  libraries.openblas_core: A %s, B "Zen"' % json.dumps(found["machine"]["libraries"]["openblas_core"]) \
+    assert '  libraries.openblas_core: A %s, B "NoSuchCore"' % json.dumps(found["machine"]["libraries"]["openblas_core"]) \
         in done.stdout.splitlines()
     assert '  kernels.tf_matmul: A null, B "de2cf95f"' in done.stdout.splitlines()
     assert "TensorFlow's kernels compute other bytes on these machines" in done.stdout
