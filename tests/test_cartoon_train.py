@@ -165,3 +165,43 @@ def test_joint_trains_the_encoder_alongside_the_gan(workspace, reference):
     assert first[header.index("g_loss")] != "" and first[header.index("e_loss_reconstruction")] != ""
     assert json.loads((folder / "config.json").read_text())["joint"] == 10
     assert (folder / "generator.h5").read_bytes() != (ref / "generator.h5").read_bytes()
+
+
+AVERAGED = ["--set", "synthetic", "--synthetic-n", 48, "--nf", 4, "--kernel", 3, "--batch-size", 16,
+            "--gan-epochs", 3, "--encoder-epochs", 1, "--seed", 0, "--joint", 10,
+            "--reconstruction", "l2", "--average", 0.5]
+
+
+def test_average_replaces_g_after_the_gan_and_resumes_across_the_swap(workspace):
+    """AVERAGE=d: G's trainable weights become the average's at the GAN's last epoch (batch-norm
+    statistics stay G's); a run killed before that swap resumes to the same bytes."""
+    data, out, env, _ = workspace
+    whole = out / "cartoon" / "averaged"
+    run_cli("cartoon-train", "--run", "averaged", *AVERAGED, env=env, timeout=1800)
+    config = json.loads((whole / "config.json").read_text())
+    assert config["average"] == 0.5 and config["reconstruction"] == "l2"
+    assert config["encoder_objective"] == {"latent_regression": 1.0, "reconstruction_l2": 1.0}
+    _, arrays = checkpoint_state(whole)
+    names = sorted(k for k in arrays if k.startswith("generator/"))
+    same = [k for k in names if np.array_equal(arrays[k], arrays["average/" + k.split("/")[1]])]
+    # nf 4 G: Dense kernel, 4 x BN (gamma, beta), 3 ConvT kernels, the last ConvT kernel + bias
+    assert (len(names), len(same)) == (22, 14)
+    killed = out / "cartoon" / "averaged-killed"
+    full = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TF_CPP_MIN_LOG_LEVEL="2", **env)
+    proc = subprocess.Popen([sys.executable, "-m", "kerasgan", "cartoon-train", "--run", "averaged-killed"]
+                            + [str(a) for a in AVERAGED], env=full, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 240
+    while proc.poll() is None and time.time() < deadline:
+        try:
+            checkpoint_state(killed)    # a GAN epoch before the last is saved
+            break
+        except (OSError, ValueError, KeyError):
+            pass
+        time.sleep(0.005)
+    os.kill(proc.pid, signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL, "the run ended before it could be killed"
+    assert checkpoint_state(killed)[0]["epoch"] < 2, "killed after the swap: nothing tested"
+    run_cli("cartoon-train", "--run", "averaged-killed", *AVERAGED, env=env, timeout=1800)
+    for name in ("checkpoints/latest.npz", "generator.h5", "encoder.h5", "history.csv", "epoch-00002.png"):
+        assert (killed / name).read_bytes() == (whole / name).read_bytes(), name

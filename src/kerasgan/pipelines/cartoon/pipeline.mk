@@ -10,6 +10,8 @@ ENCODER_EPOCHS ?=## cartoon-train: encoder epochs after the GAN (default 10)
 CARTOON_NF ?=## cartoon-train: base filters (default 64: z 100 -> 4x4x512 -> ... -> 64x64x3)
 CARTOON_KERNEL ?=## cartoon-train: convolution kernel side (default 5, the DCGAN paper's code; the demo's 4 is PyTorch's DCGAN)
 CARTOON_JOINT ?=## cartoon-train: weight of |G(E(x)) - x| in G's loss while the GAN trains, E alongside (default 0: the seed's order)
+CARTOON_RECONSTRUCTION ?=## cartoon-train: pixel loss of G(E(x)) against x, l1 or l2 (default l1)
+CARTOON_AVERAGE ?=## cartoon-train: decay of G's weight average, which replaces G after the GAN's last epoch (default 0: none)
 ATTR ?= glasses## cartoon-arithmetic: glasses, facial_hair or name=variant (hair_color=3)
 SCALE ?=## cartoon-arithmetic: multiple of the attribute vector (default 1.0)
 INVERSION ?=## cartoon-arithmetic: encoder (E(x), the seed's) or projection (E(x) refined by Adam on the pixel error; both reported)
@@ -30,7 +32,8 @@ cartoon-train: cartoon-prepare | $(LEGACY_ENV) ## train the DCGAN, then the enco
 	$(LEGACY_RUN) cartoon-train $(CARTOON_SET_OPT) $(call opt,--run,$(RUN)) \
 	  $(call opt,--gan-epochs,$(GAN_EPOCHS)) $(call opt,--encoder-epochs,$(ENCODER_EPOCHS)) \
 	  $(call opt,--nf,$(CARTOON_NF)) $(call opt,--kernel,$(CARTOON_KERNEL)) \
-	  $(call opt,--batch-size,$(BATCH)) $(call opt,--joint,$(CARTOON_JOINT))
+	  $(call opt,--batch-size,$(BATCH)) $(call opt,--joint,$(CARTOON_JOINT)) \
+	  $(call opt,--reconstruction,$(CARTOON_RECONSTRUCTION)) $(call opt,--average,$(CARTOON_AVERAGE))
 
 cartoon-generate: | $(LEGACY_ENV) ## N faces from the run's generator: OUT_DIR/cartoon/<RUN>/samples/grid.png
 	$(LEGACY_RUN) cartoon-generate $(CARTOON_RUN_OPT) $(call opt,--n,$(N)) $(call opt,--epoch,$(EPOCH))
@@ -51,7 +54,9 @@ CARTOON_DEMO_N ?= 1500## cartoon-demo: synthetic faces
 CARTOON_DEMO_NF ?= 16## cartoon-demo: base filters (the full DCGAN's 64 is ~6x slower per image here)
 CARTOON_DEMO_GAN_EPOCHS ?= 14## cartoon-demo: DCGAN epochs (batch 16: ~1,300 steps)
 CARTOON_DEMO_ENCODER_EPOCHS ?= 2## cartoon-demo: encoder epochs after the GAN (E already trains alongside it: CARTOON_DEMO_JOINT)
-CARTOON_DEMO_JOINT ?= 30## cartoon-demo: CARTOON_JOINT of the demo (G also learns to redraw the real faces E encodes)
+CARTOON_DEMO_JOINT ?= 60## cartoon-demo: CARTOON_JOINT of the demo (G also learns to redraw the real faces E encodes)
+CARTOON_DEMO_RECONSTRUCTION ?= l2## cartoon-demo: CARTOON_RECONSTRUCTION of the demo
+CARTOON_DEMO_AVERAGE ?= 0.99## cartoon-demo: CARTOON_AVERAGE of the demo
 CARTOON_DEMO_PROJECT_STEPS ?= 100## cartoon-demo: projection steps (the arithmetic reports the encoder and the projection)
 # The demo scores 200 samples at each grid epoch (cost: docs/evaluation.md#what-it-costs); EVAL_N= replaces it.
 CARTOON_DEMO_MAKE = $(DEMO_MAKE) CARTOON_SET=synthetic CARTOON_SYNTHETIC_N=$(CARTOON_DEMO_N)
@@ -61,6 +66,7 @@ cartoon-demo: setup ## synthetic faces -> DCGAN + encoder (NF 16, kernel 4, batc
 	$(call demo_begin,cartoon-demo)
 	$(CARTOON_DEMO_MAKE) cartoon-train CARTOON_NF=$(CARTOON_DEMO_NF) CARTOON_KERNEL=4 BATCH=16 \
 	  GAN_EPOCHS=$(CARTOON_DEMO_GAN_EPOCHS) ENCODER_EPOCHS=$(CARTOON_DEMO_ENCODER_EPOCHS) CARTOON_JOINT=$(CARTOON_DEMO_JOINT) \
+	  CARTOON_RECONSTRUCTION=$(CARTOON_DEMO_RECONSTRUCTION) CARTOON_AVERAGE=$(CARTOON_DEMO_AVERAGE) \
 	  EVAL_N=$(or $(EVAL_N),200)
 	$(CARTOON_DEMO_MAKE) cartoon-arithmetic ATTR=glasses N=16 INVERSION=projection PROJECT_STEPS=$(CARTOON_DEMO_PROJECT_STEPS)
 	$(CARTOON_DEMO_MAKE) cartoon-interpolate

@@ -97,9 +97,15 @@ def encoder(ctx):
     recovery = (ctx.summary or {}).get("recovery")
     objective = (ctx.config or {}).get("encoder_objective")
     if objective:
+        l2 = "reconstruction_l2" in objective
         parts.append("<p>Objective: %s x mean (E(G(z)) - z)^2 (latent regression on G's samples) + %s x "
-                     "mean |G(E(x)) - x| (reconstruction of real images through the frozen G).</p>"
-                     % (esc(objective.get("latent_regression")), esc(objective.get("reconstruction_l1"))))
+                     "mean %s (reconstruction of real images through the frozen G).</p>"
+                     % (esc(objective.get("latent_regression")),
+                        esc(objective.get("reconstruction_l2" if l2 else "reconstruction_l1")),
+                        "(G(E(x)) - x)^2" if l2 else "|G(E(x)) - x|"))
+    if (ctx.config or {}).get("average"):
+        parts.append("<p>G's weights: their running average (decay %s, CARTOON_AVERAGE) from the GAN's "
+                     "last epoch on.</p>" % esc(ctx.config["average"]))
     if (ctx.config or {}).get("joint"):
         parts.append("<p>Joint: E trained alongside the GAN too, and G's loss had %s x mean |G(E(x)) - x| "
                      "(CARTOON_JOINT), so that G learns to redraw the real faces E encodes.</p>"

@@ -1,7 +1,8 @@
 """`make cartoon-train`: seed 002's Cartoon Set DCGAN, then its encoder; resumable and exact.
 
     make cartoon-train [RUN=default] [CARTOON_SET=synthetic|FOLDER] [GAN_EPOCHS=25]
-                       [ENCODER_EPOCHS=10] [NF=64] [BATCH=64] [CARTOON_JOINT=0] [SEED=0]
+                       [ENCODER_EPOCHS=10] [NF=64] [BATCH=64] [CARTOON_JOINT=0]
+                       [CARTOON_RECONSTRUCTION=l1] [CARTOON_AVERAGE=0] [SEED=0]
 
 Phase 1 (epochs 0 .. GAN_EPOCHS-1): the DCGAN (models.py), Adam(2e-4, beta1 0.5) for both, batch 64,
 per batch one D step on real and generated images (separate batches, so separate batch-norm
@@ -10,12 +11,18 @@ Phase 2 (the next ENCODER_EPOCHS epochs): G and D frozen; the encoder E learns, 
 beta1 0.5), two terms per batch (docs/cartoon.md#fidelity-notes says why both):
     latent regression  mean (E(G(z)) - z)^2 on fresh z (G's own samples: E learns G's inverse)
     reconstruction     mean |G(E(x)) - x| on the real batch (E's latents of real faces must be
-                       ones G draws back: the arithmetic starts from real images)
+                       ones G draws back: the arithmetic starts from real images);
+                       RECONSTRUCTION=l2: mean (G(E(x)) - x)^2 instead
 G runs in inference mode there (moving batch-norm statistics), as it does when the arithmetic
 draws; E has no batch norm.
 JOINT=w > 0 (not the seed's order; docs/cartoon-arithmetic.md): E also takes its step in every
 GAN batch, and G's loss gains w x mean |G(E(x)) - x|, so that G learns to redraw every real face
 E encodes instead of only those D likes best (a face G can't draw can't be edited).
+AVERAGE=d > 0 (not the seed's; docs/cartoon-arithmetic.md): a copy of G's weights follows them
+after every G step, a <- d a + (1 - d) w, and replaces them at the end of the GAN's last epoch
+(its batch-norm statistics stay G's), so the encoder epochs, the files and the arithmetic use the
+average: the weight averaging of progressive GAN / StyleGAN, which smooths the speckle a short
+run's last steps leave in G's images.
 
 Every random number (shuffles, latents) comes from the checkpointed numpy stream "train"; one
 checkpoint (kit.checkpoint) holds G, D, E and their three optimizers, the epoch and the RNG, so a
@@ -44,7 +51,10 @@ DEFAULTS = {
     "save_every": 1,        # grid + checkpoint every N epochs
     "synthetic_n": sets.SYNTHETIC_N,
     "joint": 0.0,           # 0: the seed's two phases; > 0: E trains with the GAN (see build)
+    "reconstruction": "l1",  # E's (and the joint G's) pixel loss: l1 or l2
+    "average": 0.0,         # decay of G's weight average (0: none, G's last weights)
 }
+RECONSTRUCTIONS_LOSSES = ("l1", "l2")
 LR, BETA_1 = 2e-4, 0.5
 LAMBDA_RECONSTRUCTION = 1.0
 GRID = 8
@@ -70,6 +80,10 @@ def configure(parser):
     parser.add_argument("--joint", type=float, default=d["joint"],
                         help="weight of |G(E(x)) - x| in G's loss while the GAN trains, E learning "
                              "alongside (0: the seed's order, E only after the GAN)")
+    parser.add_argument("--reconstruction", default=d["reconstruction"], choices=RECONSTRUCTIONS_LOSSES,
+                        help="pixel loss of |G(E(x)) - x|: l1 (mean absolute) or l2 (mean squared)")
+    parser.add_argument("--average", type=float, default=d["average"],
+                        help="decay of G's weight average, used from the GAN's last epoch on (0: none)")
     parser.add_argument("--save-every", type=int, default=d["save_every"], help="grid + checkpoint every N epochs")
     parser.add_argument("--dry-run", action="store_true", help="print the resolved config and stop")
 
@@ -83,6 +97,8 @@ def resolve_config(args, images, table, source):
         raise UserError("GAN_EPOCHS and ENCODER_EPOCHS: at least one epoch in all")
     if args.joint < 0:
         raise UserError("JOINT must be 0 or more")
+    if not 0 <= args.average < 1:
+        raise UserError("AVERAGE must be at least 0 and below 1 (a decay such as 0.99)")
     if len(images) < args.batch_size:
         raise UserError("%d images but a batch of %d: use a smaller BATCH" % (len(images), args.batch_size))
     return {
@@ -92,14 +108,27 @@ def resolve_config(args, images, table, source):
         "batches_per_epoch": len(images) // args.batch_size, "nf": args.nf, "kernel": args.kernel,
         "latent_dim": models.LATENT_DIM, "latent": "normal(0, 1)", "save_every": args.save_every,
         "optimizer": {"name": "Adam", "lr": LR, "beta_1": BETA_1},
-        "encoder_objective": {"latent_regression": 1.0, "reconstruction_l1": LAMBDA_RECONSTRUCTION},
+        "encoder_objective": {"latent_regression": 1.0,
+                              "reconstruction_" + args.reconstruction: LAMBDA_RECONSTRUCTION},
         "joint": args.joint,
+        # keys of the two options below only when set: runs started without them still resume
+        **_optional(args),
         "threads": determinism.configured_threads(),
         "data": {"images": int(len(images)), "sha256": dataset.digest(images, table),
                  "kind": source["kind"], "side": dataset.SIDE},
         "set": source["folder"] if source["kind"] != sets.SYNTHETIC else sets.SYNTHETIC,
         "synthetic_n": args.synthetic_n if source["kind"] == sets.SYNTHETIC else None,
     }
+
+
+def _optional(args):
+    """The config's keys of RECONSTRUCTION and AVERAGE, present only when not the default."""
+    keys = {}
+    if args.reconstruction != DEFAULTS["reconstruction"]:
+        keys["reconstruction"] = args.reconstruction
+    if args.average:
+        keys["average"] = args.average
+    return keys
 
 
 def main(args):
@@ -138,13 +167,14 @@ def build(config):
     loss_fake = K.mean(K.binary_crossentropy(K.zeros_like(d_fake), d_fake))
     loss_g = K.mean(K.binary_crossentropy(K.ones_like(d_fake), d_fake))
     loss_latent = K.mean(K.square(encoder(fake) - z))
-    loss_reconstruction = K.mean(K.abs(generator(encoder(x)) - x))
+    redrawn = generator(encoder(x)) - x
+    loss_reconstruction = K.mean(K.square(redrawn) if config.get("reconstruction") == "l2" else K.abs(redrawn))
     loss_e = loss_latent + LAMBDA_RECONSTRUCTION * loss_reconstruction
     if config.get("joint"):
         loss_g = loss_g + config["joint"] * loss_reconstruction
     opts = {name: Adam(LR, beta_1=BETA_1) for name in FINAL_MODELS}
     phase = K.learning_phase()
-    return {
+    return dict(_average(generator, config.get("average"), nf, kernel), **{
         "generator": generator, "discriminator": discriminator, "encoder": encoder, "opts": opts,
         "d_step": K.function([z, x, phase], [loss_real, loss_fake], updates=opts["discriminator"].get_updates(
             loss=loss_real + loss_fake, params=discriminator.trainable_weights)),
@@ -152,7 +182,21 @@ def build(config):
             loss=loss_g, params=generator.trainable_weights) + g_bn_updates),
         "e_step": K.function([z, x, phase], [loss_latent, loss_reconstruction],
                              updates=opts["encoder"].get_updates(loss=loss_e, params=encoder.trainable_weights)),
-    }
+    })
+
+
+def _average(generator, decay, nf, kernel):
+    """AVERAGE: {"average": a model of G's layout holding the running average of G's weights,
+    "average_step": the function that moves it}. Its own function, run after g_step: in one
+    session run the average's read of a weight and Adam's write of it have no order."""
+    if not decay:
+        return {}
+    import keras.backend as K
+    average = models.build_generator(nf, kernel)
+    average.set_weights(generator.get_weights())    # starts at G's initial weights
+    updates = [K.update(a, decay * a + (1.0 - decay) * w)
+               for a, w in zip(average.trainable_weights, generator.trainable_weights)]
+    return {"average": average, "average_step": K.function([], [], updates=updates)}
 
 
 def recovery(generator, encoder, z, batch=64):
@@ -196,7 +240,8 @@ class _Run(loop.Trainer):
 
     def build_networks(self):
         self.net = build(self.config)
-        return ({name: self.net[name] for name in FINAL_MODELS}, self.net["opts"])
+        names = FINAL_MODELS + (("average",) if "average" in self.net else ())   # all checkpointed
+        return ({name: self.net[name] for name in names}, self.net["opts"])
 
     def build_message(self):
         config = self.config
@@ -217,6 +262,8 @@ class _Run(loop.Trainer):
             if gan:
                 real_loss, fake_loss = self.net["d_step"]([z, real, 1])
                 g_loss, = self.net["g_step"]([z, real, 1])
+                if "average_step" in self.net:
+                    self.net["average_step"]([])
                 totals[:3] += (real_loss, fake_loss, g_loss)
             if not gan or config.get("joint"):
                 totals[3:] += self.net["e_step"]([z, real, 0])
@@ -228,8 +275,17 @@ class _Run(loop.Trainer):
         return row
 
     def after_epoch(self, epoch, row):
+        if epoch == self.config["gan_epochs"] - 1 and "average" in self.net:
+            self.use_average()
         if epoch >= self.config["gan_epochs"]:
             row.update(recovery(self.net["generator"], self.net["encoder"], self.eval_z))
+
+    def use_average(self):
+        """G's weights <- their average (before the last GAN grid and checkpoint, so that a
+        resume finds it done); the batch-norm statistics stay G's own."""
+        import keras.backend as K
+        generator, average = self.net["generator"], self.net["average"]
+        K.batch_set_value(list(zip(generator.trainable_weights, K.batch_get_value(average.trainable_weights))))
 
     def grid(self, epoch, row):
         """epoch-<n>.png: 8 x 8 faces of the fixed latents; -> them in [0, 1]."""
@@ -278,7 +334,7 @@ class _Run(loop.Trainer):
                       final={k: last.get(k) for k in HISTORY_COLUMNS if last.get(k) is not None},
                       collapse={k: grids[-1][k] for k in metrics.COLUMNS} if grids else None,
                       recovery={k: measured[-1][k] for k in ENCODER_COLUMNS} if measured else None,
-                      parameters={name: int(m.count_params()) for name, m in self.models.items()},
+                      parameters={name: int(self.models[name].count_params()) for name in FINAL_MODELS},
                       warnings=metrics.collapse_warnings(self.rows),
                       thresholds={"diversity": metrics.DIVERSITY_WARN, "memorised": metrics.MEMORISED_WARN},
                       loss_columns=LOSS_COLUMNS, metric_columns=metrics.COLUMNS + ENCODER_COLUMNS,
