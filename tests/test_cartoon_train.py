@@ -44,6 +44,25 @@ def checkpoint_state(folder):
         return json.loads(archive["meta"].tobytes().decode()), {k: archive[k] for k in archive.files}
 
 
+def kill_when(env, folder, args, ready):
+    """Start cartoon-train into `folder` with `args`; SIGKILL it once its checkpoint's epoch
+    satisfies `ready` (polled every 5 ms)."""
+    full = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TF_CPP_MIN_LOG_LEVEL="2", **env)
+    proc = subprocess.Popen([sys.executable, "-m", "kerasgan", "cartoon-train", "--run", folder.name]
+                            + [str(a) for a in args], env=full, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 240
+    while proc.poll() is None and time.time() < deadline:
+        try:
+            if ready(checkpoint_state(folder)[0]["epoch"]):
+                break
+        except (OSError, ValueError, KeyError):
+            pass
+        time.sleep(0.005)
+    os.kill(proc.pid, signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL, "the run ended before it could be killed"
+
+
 def test_training_moves_generator_discriminator_and_encoder(reference):
     folder, result = reference
     assert "nf 4: generator" in result.stdout
@@ -69,20 +88,7 @@ def test_sigkill_in_the_encoder_phase_then_resume_gives_identical_bytes(workspac
     ref, _ = reference
     data, out, env, _ = workspace
     folder = out / "cartoon" / "killed"
-    full = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TF_CPP_MIN_LOG_LEVEL="2", **env)
-    proc = subprocess.Popen([sys.executable, "-m", "kerasgan", "cartoon-train", "--run", "killed"]
-                            + [str(a) for a in TINY], env=full, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    deadline = time.time() + 240
-    while proc.poll() is None and time.time() < deadline:
-        try:
-            if checkpoint_state(folder)[0]["epoch"] >= GAN_EPOCHS:   # an encoder epoch is saved
-                break
-        except (OSError, ValueError, KeyError):
-            pass
-        time.sleep(0.005)
-    os.kill(proc.pid, signal.SIGKILL)
-    assert proc.wait() == -signal.SIGKILL, "the run ended before it could be killed"
+    kill_when(env, folder, TINY, lambda epoch: epoch >= GAN_EPOCHS)   # an encoder epoch is saved
     state, _ = checkpoint_state(folder)
     assert GAN_EPOCHS <= state["epoch"] < EPOCHS - 1
     resumed = train(workspace, "killed")
@@ -187,20 +193,7 @@ def test_average_replaces_g_after_the_gan_and_resumes_across_the_swap(workspace)
     # nf 4 G: Dense kernel, 4 x BN (gamma, beta), 3 ConvT kernels, the last ConvT kernel + bias
     assert (len(names), len(same)) == (22, 14)
     killed = out / "cartoon" / "averaged-killed"
-    full = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TF_CPP_MIN_LOG_LEVEL="2", **env)
-    proc = subprocess.Popen([sys.executable, "-m", "kerasgan", "cartoon-train", "--run", "averaged-killed"]
-                            + [str(a) for a in AVERAGED], env=full, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    deadline = time.time() + 240
-    while proc.poll() is None and time.time() < deadline:
-        try:
-            checkpoint_state(killed)    # a GAN epoch before the last is saved
-            break
-        except (OSError, ValueError, KeyError):
-            pass
-        time.sleep(0.005)
-    os.kill(proc.pid, signal.SIGKILL)
-    assert proc.wait() == -signal.SIGKILL, "the run ended before it could be killed"
+    kill_when(env, killed, AVERAGED, lambda epoch: True)    # a GAN epoch before the last is saved
     assert checkpoint_state(killed)[0]["epoch"] < 2, "killed after the swap: nothing tested"
     run_cli("cartoon-train", "--run", "averaged-killed", *AVERAGED, env=env, timeout=1800)
     for name in ("checkpoints/latest.npz", "generator.h5", "encoder.h5", "history.csv", "epoch-00002.png"):
