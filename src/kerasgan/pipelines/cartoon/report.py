@@ -107,7 +107,7 @@ def encoder(ctx):
         parts.append("<p>G's weights: their running average (decay %s, CARTOON_AVERAGE) from the GAN's "
                      "last epoch on.</p>" % esc(ctx.config["average"]))
     if (ctx.config or {}).get("joint"):
-        parts.append("<p>Joint: E trained alongside the GAN too, and G's loss had %s x mean |G(E(x)) - x| "
+        parts.append("<p>Joint: E trained alongside the GAN too, and G's loss had %s x that reconstruction term "
                      "(CARTOON_JOINT), so that G learns to redraw the real faces E encodes.</p>"
                      % esc(ctx.config["joint"]))
     if recovery:
