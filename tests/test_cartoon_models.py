@@ -88,3 +88,47 @@ def test_projection_recovers_the_latent_of_a_linear_generator():
     assert np.all(after < 1e-4) and np.all(before > 0.1)
     again, before, _ = project.project(g, x, z, steps=5, lr=1e-6)
     assert np.abs(again - z).max() < 1e-4 and before.max() < 1e-10
+
+
+class Recorder(object):
+    """A stand-in classifier: keeps what each fit saw, calls every image 'with'."""
+
+    def __init__(self):
+        self.seen = []
+
+    def compile(self, **kwargs):
+        pass
+
+    def fit(self, x, y, **kwargs):
+        self.seen.append((x.copy(), y.copy(), kwargs["class_weight"]))
+
+    def predict(self, x, **kwargs):
+        return np.ones((len(x), 1))
+
+
+def test_the_judge_trains_on_noisy_copies_of_the_images(monkeypatch):
+    """Each of EPOCHS epochs sees the training images (the judge stream's split: 4 of 40 held
+    out) plus fresh N(0, NOISE) pixel noise, the classes balanced; another recipe is another file."""
+    from kerasgan.kit import seeds
+    from kerasgan.pipelines.cartoon import classifier
+    recorder = Recorder()
+    monkeypatch.setattr(models, "build_classifier", lambda: recorder)
+    images = np.random.RandomState(1).randint(0, 256, size=(40, 16, 16, 3)).astype(np.uint8)
+    labels = np.arange(40) % 4 == 0              # a quarter with the attribute
+    _, info = classifier._fit(images, labels, "glasses", 0, "judge.h5")(seeds.stream(0, "judge"))
+    order = seeds.stream(0, "judge").permutation(40)
+    held, fit = order[:4], order[4:]
+    # the stand-in calls every image "with": its accuracy is the held-out share with it
+    assert info["held_out"] == 4 and info["held_out_accuracy"] == labels[held].mean()
+    assert len(recorder.seen) == classifier.EPOCHS == info["epochs"] and info["noise"] == classifier.NOISE
+    clean, share = data.to_model(images)[fit], labels[fit].mean()
+    noises = []
+    for x, y, weights in recorder.seen:
+        assert y.tolist() == labels[fit].astype(np.float32).tolist()
+        assert weights == {0: pytest.approx(0.5 / (1 - share)), 1: pytest.approx(0.5 / share)}
+        noises.append(x - clean)
+        assert abs(noises[-1].std() / classifier.NOISE - 1) < 0.02 and abs(noises[-1].mean()) < 0.005
+    assert not np.allclose(noises[0], noises[1])
+    path = classifier.classifier_path(images, labels, "glasses", "/d")
+    monkeypatch.setattr(classifier, "RECIPE", "epochs=1 noise=0")
+    assert classifier.classifier_path(images, labels, "glasses", "/d") != path

@@ -102,7 +102,15 @@ def test_sigkill_in_the_encoder_phase_then_resume_gives_identical_bytes(workspac
 def test_arithmetic_interpolate_generate_and_report(workspace, reference):
     ref, _ = reference
     data, out, env, names = workspace
-    run_cli("cartoon-arithmetic", "--run", "ref", "--attr", "glasses", "--n", 4, env=env, timeout=1800)
+    # the judge trained ahead (as the demo does) is the one the arithmetic uses: it trains no other
+    ahead = run_cli("cartoon-classifier", "--set", "synthetic", "--synthetic-n", 48, "--seed", 0,
+                    "--attr", "glasses", env=env, timeout=1800)
+    judges = list((data / "models").glob("cartoon-classifier-glasses-*.h5"))
+    assert "cartoon classifier: glasses on 43 images" in ahead.stdout and len(judges) == 1
+    before = judges[0].read_bytes()
+    done = run_cli("cartoon-arithmetic", "--run", "ref", "--attr", "glasses", "--n", 4, env=env, timeout=1800)
+    assert "cartoon classifier:" not in done.stdout and judges[0].read_bytes() == before
+    assert list((data / "models").glob("cartoon-classifier-glasses-*.h5")) == judges
     folder = ref / "arithmetic" / "glasses"
     from PIL import Image
     for name in ("imgs_originals", "imgs_base", "imgs_glasses_avg", "imgs_glasses_sub",
@@ -152,6 +160,9 @@ def test_refusals(workspace):
     data, out, env, _ = workspace
     missing = run_cli("cartoon-train", "--run", "x", "--set", "synthetic", "--synthetic-n", 7, env=env, check=False)
     assert missing.returncode == 2 and "make cartoon-prepare" in missing.stderr
+    unprepared = run_cli("cartoon-classifier", "--set", "synthetic", "--synthetic-n", 7, env=env, check=False)
+    assert unprepared.returncode == 2 and "cartoon-classifier: error:" in unprepared.stderr
+    assert "make cartoon-prepare" in unprepared.stderr
     untrained = run_cli("cartoon-arithmetic", "--run", "never", env=env, check=False)
     assert untrained.returncode == 2 and "train it first" in untrained.stderr
 

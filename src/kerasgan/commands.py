@@ -28,6 +28,7 @@ COMMANDS = {
     "cartoon-prepare": ("kerasgan.pipelines.cartoon.data", "decode a cartoon set's PNG + CSV pairs (reshape's limits) once into DATA_DIR/cartoon/prepared/ at 64x64"),
     "cartoon-train": ("kerasgan.pipelines.cartoon.train", "train the Cartoon Set DCGAN, then its encoder, into OUT_DIR/cartoon/<RUN>/; resumes a stopped run"),
     "cartoon-generate": ("kerasgan.pipelines.cartoon.generate", "draw N faces from a cartoon run's generator (OUT_DIR/cartoon/<RUN>/samples/)"),
+    "cartoon-classifier": ("kerasgan.pipelines.cartoon.classifier", "train (once) the attribute classifier that judges cartoon-arithmetic (ATTR=glasses ...), cached in DATA_DIR/models/"),
     "cartoon-arithmetic": ("kerasgan.pipelines.cartoon.arithmetic", "latent attribute arithmetic (ATTR=glasses ...): grids and the classifier's flip share"),
     "cartoon-interpolate": ("kerasgan.pipelines.cartoon.interpolate", "G along the line between two images' latents (OUT_DIR/cartoon/<RUN>/interpolate/)"),
     "bench": ("kerasgan.bench.run", "time our trainers and stages next to plain reference loops; OUT_DIR/bench/<time>.json"),

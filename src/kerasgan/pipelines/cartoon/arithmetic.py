@@ -13,8 +13,8 @@ vector is mean E(x) over the set's images with the attribute minus mean E(x) ove
     with_originals.png, with_base.png, with_removed.png: N images that have it, and G(E(x) - SCALE v)
     arithmetic.json      the figures below
 
-Proof: an attribute classifier trained here on the set (cached in DATA_DIR/models/) judges the
-generated images. "added" = share of the bases whose reconstruction it calls "without" that it
+Proof: an attribute classifier trained here on the set (classifier.py, cached in DATA_DIR/models/)
+judges the generated images. "added" = share of the bases whose reconstruction it calls "without" that it
 calls "with" after adding v; "removed" = share of the with-images whose reconstruction it calls
 "with" that it calls "without" after subtracting v. Both are counted over up to EVAL_N images
 per group (the grids show the first N), at SCALE and at 0.5, 1, 1.5 and 2, with the share of
@@ -31,6 +31,7 @@ import sys
 import numpy as np
 
 from . import PIPELINE, attributes, data as dataset, project
+from .classifier import ensure_classifier
 from .generate import load_generator, save_faces
 from ...errors import UserError
 from ...kit import judge, runfolder, runs, seeds
@@ -40,45 +41,11 @@ from ...kit.progress import log
 BATCH = 64
 EVAL_N = 200               # images per group the flip figures count
 SCALES = (0.5, 1.0, 1.5, 2.0)   # the figures at these multiples of v too (arithmetic.json by_scale)
-CLASSIFIER_EPOCHS = 8
 ENCODER, PROJECTION = "encoder", "projection"   # how a real image's latent is found (INVERSION=)
 
 
 class ArithmeticError_(UserError):
     pass
-
-
-# ---------------------------------------------------------------- the attribute classifier
-def classifier_path(images, labels, spec, data_root=None):
-    slug = re.sub(r"[^A-Za-z0-9_]+", "-", spec)
-    return judge.cache_path("cartoon-classifier-" + slug, judge.key(
-        images, np.asarray(labels, np.uint8), np.frombuffer(spec.encode(), np.uint8)), data_root)
-
-
-def ensure_classifier(images, labels, spec, seed, data_root=None):
-    """The cached classifier of `spec` on these images (a judge, trained now if missing) -> (its
-    path, its figures). Clears the session: build everything else after it."""
-    from . import models
-    path = classifier_path(images, labels, spec, data_root)
-
-    def fit(rng):
-        valid, fit = judge.split(rng, len(images), at_least=1)
-        x, y = dataset.to_model(images), labels.astype(np.float32)
-        share = float(y[fit].mean())
-        weights = {0: 0.5 / max(1.0 - share, 1e-3), 1: 0.5 / max(share, 1e-3)}   # balance the classes
-        model = models.build_classifier()
-        model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
-        log("cartoon classifier: %s on %d images (%.0f%% with it), %d held out -> %s"
-            % (spec, len(fit), 100 * share, len(valid), path))
-        model.fit(x[fit], y[fit], batch_size=BATCH, epochs=CLASSIFIER_EPOCHS, shuffle=False, verbose=0,
-                  class_weight=weights)
-        accuracy = float(np.mean((model.predict(x[valid]).ravel() >= 0.5) == labels[valid]))
-        log("cartoon classifier: held-out accuracy %.3f" % accuracy)
-        return model, {"attribute": spec, "images": int(len(images)), "held_out": int(len(valid)),
-                       "held_out_accuracy": accuracy, "share_with": share, "epochs": CLASSIFIER_EPOCHS,
-                       "seed": seed, "file": str(path)}
-    judge.ensure(path, seed, fit)
-    return path, judge.info(path)
 
 
 def attribute_vector(latents, present, known):

@@ -206,11 +206,16 @@ def to_model(images):
     return images.astype(np.float32) / 127.5 - 1.0
 
 
-def configure(parser):
+def set_arguments(parser):
+    """--set, --synthetic-n and --seed: which prepared set a command reads."""
     parser.add_argument("--set", default="", help="synthetic, or a folder of csX.png + csX.csv pairs "
                         "(default: the one cartoon-download recorded)")
     parser.add_argument("--synthetic-n", type=int, default=sets.SYNTHETIC_N, help="faces in the synthetic set")
     parser.add_argument("--seed", type=int, default=0, help="the synthetic set's SEED")
+
+
+def configure(parser):
+    set_arguments(parser)
     parser.add_argument("--jobs", type=int, default=0, help="decoding processes (default: all cores)")
     parser.add_argument("--mem-mb", type=float, default=1024, help="address-space limit per worker")
     parser.add_argument("--time-limit", type=float, default=30, help="seconds per image")

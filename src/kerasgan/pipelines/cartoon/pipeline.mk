@@ -21,7 +21,7 @@ IMAGES ?=## cartoon-interpolate: two image names csA,csB (default: two chosen by
 CARTOON_SET_OPT = $(call opt,--set,$(CARTOON_SET)) $(call opt,--synthetic-n,$(CARTOON_SYNTHETIC_N)) --seed $(SEED)
 CARTOON_RUN_OPT = $(call opt,--run,$(RUN)) --seed $(SEED)
 
-.PHONY: cartoon-download cartoon-prepare cartoon-train cartoon-generate cartoon-arithmetic cartoon-interpolate cartoon-report
+.PHONY: cartoon-download cartoon-prepare cartoon-train cartoon-classifier cartoon-generate cartoon-arithmetic cartoon-interpolate cartoon-report
 cartoon-download: | $(INGEST_ENV) ## fetch (resumably) and safely extract the Cartoon Set into DATA_DIR/cartoon/ (ARCHIVE=url|file|folder)
 	$(INGEST_RUN) cartoon-download $(call opt,--archive,$(ARCHIVE))
 
@@ -34,6 +34,9 @@ cartoon-train: cartoon-prepare | $(LEGACY_ENV) ## train the DCGAN, then the enco
 	  $(call opt,--nf,$(CARTOON_NF)) $(call opt,--kernel,$(CARTOON_KERNEL)) \
 	  $(call opt,--batch-size,$(BATCH)) $(call opt,--joint,$(CARTOON_JOINT)) \
 	  $(call opt,--reconstruction,$(CARTOON_RECONSTRUCTION)) $(call opt,--average,$(CARTOON_AVERAGE))
+
+cartoon-classifier: cartoon-prepare | $(LEGACY_ENV) ## train the ATTR classifier that judges cartoon-arithmetic (else its first run does): DATA_DIR/models/
+	$(LEGACY_RUN) cartoon-classifier $(CARTOON_SET_OPT) --attr '$(ATTR)'
 
 cartoon-generate: | $(LEGACY_ENV) ## N faces from the run's generator: OUT_DIR/cartoon/<RUN>/samples/grid.png
 	$(LEGACY_RUN) cartoon-generate $(CARTOON_RUN_OPT) $(call opt,--n,$(N)) $(call opt,--epoch,$(EPOCH))
@@ -57,14 +60,15 @@ CARTOON_DEMO_ENCODER_EPOCHS ?= 2## cartoon-demo: encoder epochs after the GAN (E
 CARTOON_DEMO_JOINT ?= 60## cartoon-demo: CARTOON_JOINT of the demo (G also learns to redraw the real faces E encodes)
 CARTOON_DEMO_RECONSTRUCTION ?= l2## cartoon-demo: CARTOON_RECONSTRUCTION of the demo
 CARTOON_DEMO_AVERAGE ?= 0.99## cartoon-demo: CARTOON_AVERAGE of the demo
-CARTOON_DEMO_PROJECT_STEPS ?= 100## cartoon-demo: projection steps (the arithmetic reports the encoder and the projection)
+CARTOON_DEMO_PROJECT_STEPS ?= 50## cartoon-demo: projection steps (the arithmetic reports the encoder and the projection; 100 flip the same share here)
 # The demo scores 200 samples at each grid epoch (cost: docs/evaluation.md#what-it-costs); EVAL_N= replaces it.
 CARTOON_DEMO_MAKE = $(DEMO_MAKE) CARTOON_SET=synthetic CARTOON_SYNTHETIC_N=$(CARTOON_DEMO_N)
 
+# The glasses judge trains on the second core while cartoon-train starts (make -j2).
 .PHONY: cartoon-demo
 cartoon-demo: setup ## synthetic faces -> DCGAN + encoder (NF 16, kernel 4, batch 16, joint) -> add/remove glasses (encoder and projection) with the flip shares -> report, offline (< 5 min)
 	$(call demo_begin,cartoon-demo)
-	$(CARTOON_DEMO_MAKE) cartoon-train CARTOON_NF=$(CARTOON_DEMO_NF) CARTOON_KERNEL=4 BATCH=16 \
+	$(CARTOON_DEMO_MAKE) -j2 cartoon-classifier cartoon-train ATTR=glasses CARTOON_NF=$(CARTOON_DEMO_NF) CARTOON_KERNEL=4 BATCH=16 \
 	  GAN_EPOCHS=$(CARTOON_DEMO_GAN_EPOCHS) ENCODER_EPOCHS=$(CARTOON_DEMO_ENCODER_EPOCHS) CARTOON_JOINT=$(CARTOON_DEMO_JOINT) \
 	  CARTOON_RECONSTRUCTION=$(CARTOON_DEMO_RECONSTRUCTION) CARTOON_AVERAGE=$(CARTOON_DEMO_AVERAGE) \
 	  EVAL_N=$(or $(EVAL_N),200)
