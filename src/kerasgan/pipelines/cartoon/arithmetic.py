@@ -25,7 +25,6 @@ before the arithmetic; v stays E's. arithmetic.json then holds both inversions' 
 ("inversions"), the top-level ones being the projection's; the encoder's grids go to encoder/.
 """
 import json
-import re
 import sys
 
 import numpy as np
@@ -114,7 +113,7 @@ def arithmetic(run, spec, scale=1.0, n=16, seed=0, inversion=None, steps=None):
     latents = encoder.predict(x, batch_size=BATCH)
     vector = attribute_vector(latents, present, known)    # always E's: the seed's vector
     chosen = choose(present, known, n, seed)
-    attr = re.sub(r"[^A-Za-z0-9_]+", "-", spec)
+    attr = attributes.slug(spec)
     out = folder / "arithmetic" / attr
     methods = (ENCODER,) if inversion == ENCODER else (ENCODER, inversion)
     found = {}

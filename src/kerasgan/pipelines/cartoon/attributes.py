@@ -7,6 +7,7 @@ variant means "absent" (glasses: 11, facial_hair: 14: present = any other varian
 """
 import csv
 import io
+import re
 
 import numpy as np
 
@@ -62,6 +63,11 @@ def format_csv(values):
 def to_row(values):
     """{name: variant} -> int16 row over NAMES (MISSING where absent)."""
     return np.array([values.get(name, MISSING) for name in NAMES], np.int16)
+
+
+def slug(spec):
+    """An attribute spec as a file-name part (hair_color=3 -> hair_color-3)."""
+    return re.sub(r"[^A-Za-z0-9_]+", "-", spec)
 
 
 def parse_binary(spec):

@@ -11,7 +11,6 @@ scores G's images, whose speckle real images lack: trained on clean images only,
 differ only in their seed disagree on several points in a hundred of the same reconstructions
 (docs/cartoon-arithmetic.md#the-judge).
 """
-import re
 import sys
 
 import numpy as np
@@ -27,8 +26,7 @@ RECIPE = "epochs=%d noise=%g" % (EPOCHS, NOISE)   # part of the cache key: anoth
 
 
 def classifier_path(images, labels, spec, data_root=None):
-    slug = re.sub(r"[^A-Za-z0-9_]+", "-", spec)
-    return judge.cache_path("cartoon-classifier-" + slug, judge.key(
+    return judge.cache_path("cartoon-classifier-" + attributes.slug(spec), judge.key(
         images, np.asarray(labels, np.uint8), np.frombuffer((spec + " " + RECIPE).encode(), np.uint8)),
         data_root)
 
